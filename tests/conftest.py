@@ -5,19 +5,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent/'shared'/'data'
 
+def _sample(env, name):
+    p = Path(os.environ.get(env, SHARED/name))
+    assert p.exists(), f'{p} is missing: set {env} to the {name} sample'
+    return p
+
 @pytest.fixture(scope='session')
 def mini():
     "The 100-image real sample (CXR_DATA in CI)."
-    p = Path(os.environ.get('CXR_DATA', SHARED/'cxr-mini'))
-    assert p.exists(), f'{p} is missing: set CXR_DATA to the cxr-mini sample'
-    return p
+    return _sample('CXR_DATA', 'cxr-mini')
 
 @pytest.fixture(scope='session')
 def dev():
     "The 3,853-image real development sample."
-    p = Path(os.environ.get('CXR_DEV', SHARED/'cxr-dev'))
-    assert p.exists(), f'{p} is missing: set CXR_DEV to the cxr-dev sample'
-    return p
+    return _sample('CXR_DEV', 'cxr-dev')
 
 def run_cli(*args, check=True, timeout=600, **kw):
     "Run a console script as a user would, returning the CompletedProcess."
