@@ -1,0 +1,31 @@
+"`cxr-grid-search` as a subprocess: killed during its third trial and rerun; and the Ray backend."
+import signal, subprocess, time
+import pandas as pd
+from conftest import run_cli
+
+GRID = ['--lrs', '1e-2,1e-3', '--dropouts', '0.1,0.5', '--bss', '16', '--epochs', '1', '--size', '32', '--bn']
+
+def test_killed_search_finishes_every_trial_exactly_once(mini, tmp_path):
+    out = tmp_path/'search'
+    p = subprocess.Popen(['cxr-grid-search', '--data', str(mini), '--out', str(out), *GRID], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    res, deadline = out/'results.csv', time.time() + 300
+    while time.time() < deadline and p.poll() is None:  # two rows written: the third trial is under way
+        if res.exists() and len(res.read_text().splitlines()) >= 3: break
+        time.sleep(0.02)
+    assert p.poll() is None, 'the search finished before it could be killed'
+    p.send_signal(signal.SIGKILL); p.wait()
+    assert len(pd.read_csv(res)) == 2
+    r = run_cli('cxr-grid-search', '--data', mini, '--out', out, *GRID)
+    assert '2 trial(s) of 1 epochs already in' in r.stdout
+    rows = pd.read_csv(res)
+    assert len(rows) == 4 and rows.trial.is_unique and set(rows.status) == {'done'}
+    assert (out/'best'/'model.json').exists() and (out/'search.png').exists()
+
+def test_ray_backend_writes_the_same_results(mini, tmp_path):
+    grid = ['--lrs', '1e-2,1e-3', '--dropouts', '0.5', '--bss', '16', '--epochs', '1', '--size', '32', '--bn']
+    run_cli('cxr-grid-search', '--data', mini, '--out', tmp_path/'local', *grid)
+    run_cli('cxr-grid-search', '--data', mini, '--out', tmp_path/'ray', *grid, '--backend', 'ray')
+    local, ray = (pd.read_csv(tmp_path/d/'results.csv') for d in ('local', 'ray'))
+    assert list(ray.columns) == list(local.columns) and len(ray) == 2
+    key = ['trial', 'value', 'best_epoch', 'valid_loss']
+    pd.testing.assert_frame_equal(ray.sort_values('trial')[key].reset_index(drop=True), local.sort_values('trial')[key].reset_index(drop=True))
