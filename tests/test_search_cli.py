@@ -1,19 +1,14 @@
 "`cxr-grid-search` as a subprocess: killed during its third trial and rerun; and the Ray backend."
-import signal, subprocess, time
 import pandas as pd
-from conftest import run_cli
+from conftest import run_cli, kill_when
 
 GRID = ['--lrs', '1e-2,1e-3', '--dropouts', '0.1,0.5', '--bss', '16', '--epochs', '1', '--size', '32', '--bn']
 
 def test_killed_search_finishes_every_trial_exactly_once(mini, tmp_path):
     out = tmp_path/'search'
-    p = subprocess.Popen(['cxr-grid-search', '--data', str(mini), '--out', str(out), *GRID], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    res, deadline = out/'results.csv', time.time() + 300
-    while time.time() < deadline and p.poll() is None:  # two rows written: the third trial is under way
-        if res.exists() and len(res.read_text().splitlines()) >= 3: break
-        time.sleep(0.02)
-    assert p.poll() is None, 'the search finished before it could be killed'
-    p.send_signal(signal.SIGKILL); p.wait()
+    res = out/'results.csv'
+    kill_when(['cxr-grid-search', '--data', mini, '--out', out, *GRID],
+              lambda: res.exists() and len(res.read_text().splitlines()) >= 3)  # two rows written: the third trial is under way
     assert len(pd.read_csv(res)) == 2
     r = run_cli('cxr-grid-search', '--data', mini, '--out', out, *GRID)
     assert '2 trial(s) of 1 epochs already in' in r.stdout

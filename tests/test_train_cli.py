@@ -1,20 +1,15 @@
 "`cxr-train` as a subprocess: killed during its second epoch, resumed, and reloaded in a fresh process."
-import json, signal, subprocess, sys, time
+import json, subprocess, sys
 from pathlib import Path
 import pandas as pd
-from conftest import run_cli
+from conftest import run_cli, kill_when
 
 ARGS = ['--size', '48', '--epochs', '3', '--bs', '8', '--lr', '1e-2', '--bn', '--seed', '1']
 
 def test_killed_run_resumes_to_the_full_epoch_count(mini, tmp_path):
     out = tmp_path/'run'
-    p = subprocess.Popen(['cxr-train', '--data', str(mini), '--out', str(out), *ARGS], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    hist, deadline = out/'history.csv', time.time() + 300
-    while time.time() < deadline and p.poll() is None:  # wait until epoch 1 is checkpointed: epoch 2 is then under way
-        if (out/'checkpoint.pth').exists(): break
-        time.sleep(0.02)
-    assert p.poll() is None, 'the run finished before it could be killed: make it longer'
-    p.send_signal(signal.SIGKILL); p.wait()
+    hist = out/'history.csv'
+    kill_when(['cxr-train', '--data', mini, '--out', out, *ARGS], lambda: (out/'checkpoint.pth').exists())  # epoch 1 saved: epoch 2 under way
     assert (out/'checkpoint.pth').exists() and not (out/'model.json').exists()
     r = run_cli('cxr-train', '--data', mini, '--out', out, *ARGS, '--resume')
     h = pd.read_csv(hist)
