@@ -24,11 +24,12 @@ def test_dashboard_in_chromium(mini, tmp_path):
     model = tmp_path/'model'
     run_cli('cxr-train', '--data', mini, '--out', model, '--size', '48', '--epochs', '2', '--bs', '16', '--bn')
     port = free_port()
+    log = tmp_path/'dashboard.log'  # a file, not a pipe: Voila's log could fill a pipe nobody reads and stall it
     proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--data', str(mini), '--port', str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stdout=log.open('w'), stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert proc.stdout.readline().strip() == f'Dashboard: http://127.0.0.1:{port}/'
         _wait_http(f'http://127.0.0.1:{port}/', proc)
+        assert f'Dashboard: http://127.0.0.1:{port}/' in log.read_text().splitlines()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             page = browser.new_page(viewport={'width': 1200, 'height': 900})
