@@ -15,7 +15,7 @@ from fastai.vision.core import imagenet_stats
 from fastai.data.transforms import Normalize
 
 # %% auto #0
-__all__ = ['vflip_mat', 'resized_crop_mat', 'xray_tfms', 'augmented_dataloaders']
+__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'xray_tfms', 'augmented_dataloaders', 'aug_settings']
 
 # %% ../nbs/01_augmentation.ipynb #288a3939
 def vflip_mat(x:torch.Tensor, # Batch of images
@@ -46,12 +46,14 @@ def xray_tfms(size:int=224, # Side of the square input, in pixels
               max_rotate:float=20., # Largest rotation, in degrees, either way
               min_scale:float=0.8, # Smallest fraction of the area kept by the random crop
               max_lighting:float=0.2, # Brightness and contrast jitter
-              flips:bool=True, # Random horizontal and vertical flips
+              flips:bool=True, # Random horizontal flips
+              vflip:bool=True, # Random vertical flips
               pad_mode:str=PadMode.Zeros, # What fills the corners a rotation uncovers (black, as in the original)
              ) -> tuple:
     "(item_tfms, batch_tfms): resize for all splits; rotation, flips, crop, lighting for training only; ImageNet normalisation."
     aff = [partial(rotate_mat, max_deg=max_rotate, p=1.), partial(resized_crop_mat, min_scale=min_scale)]
-    if flips: aff += [partial(flip_mat, p=0.5), partial(vflip_mat, p=0.5)]
+    if flips: aff.append(partial(flip_mat, p=0.5))
+    if vflip: aff.append(partial(vflip_mat, p=0.5))
     batch = [AffineCoordTfm(aff_fs=aff, size=size, pad_mode=pad_mode)]
     if max_lighting:  # one lighting transform: brightness and contrast share a single trip into logit space and back
         light = Brightness(max_lighting=max_lighting, p=1.); light.compose(Contrast(max_lighting=max_lighting, p=1.))
@@ -62,8 +64,19 @@ def augmented_dataloaders(manifest, # Manifest with `path`, `label`, `split`
                           root, # Data root
                           size:int=224, # Side of the square input
                           bs:int=64, # Batch size
+                          aug:str='seed', # A name in `AUGMENTATIONS`
                           **kwargs, # Passed to `xray_dataloaders` (num_workers, seed, ...)
                          ):
     "`xray_dataloaders` with the training augmentation of `xray_tfms`."
-    item_tfms, batch_tfms = xray_tfms(size)
+    item_tfms, batch_tfms = xray_tfms(size, **aug_settings(aug))
     return xray_dataloaders(manifest, root, size=size, bs=bs, item_tfms=item_tfms, batch_tfms=batch_tfms, **kwargs)
+
+# %% ../nbs/01_augmentation.ipynb #41455307
+AUGMENTATIONS = {'seed': {},  # the original notebook's choices: `xray_tfms`'s defaults
+                 'light': dict(max_rotate=10., min_scale=0.9, max_lighting=0.1, vflip=False),
+                 'none': None}  # resize and normalise only
+
+def aug_settings(aug:str) -> dict|None:
+    "Keyword arguments of `xray_tfms` for the preset `aug`, `None` for no augmentation."
+    if aug not in AUGMENTATIONS: raise ValueError(f"Unknown augmentation {aug!r}: use one of {', '.join(AUGMENTATIONS)}.")
+    return AUGMENTATIONS[aug]

@@ -8,9 +8,9 @@ Docs: https://cxr-nbdev.github.io/cxr_nbdev/grid_search.html.md"""
 from __future__ import annotations
 import itertools, json, math, os, shutil, time
 from pathlib import Path
-import numpy as np, pandas as pd
+import numpy as np, pandas as pd, torch
 from .data import get_data_path, prepare_manifest
-from .train import train_model, load_model
+from .train import keep_freed_memory, train_model, load_model
 from fastcore.script import call_parse, store_true
 
 # %% auto #0
@@ -183,11 +183,17 @@ def cxr_grid_search(data:str=None, # Data root; default `$CXR_DATA`, else downlo
                     arch:str='simple', # simple, xresnet18 or resnet18
                     bn:store_true=False, # BatchNorm in the simple CNN
                     seed:int=42, # Seed of the split and of every trial
+                    cache:store_true=False, # Read images from the decoded-image cache
+                    workers:int=0, # DataLoader worker processes per trial
+                    aug:str='seed', # Training augmentation: seed, light or none
+                    lean:store_true=False, # On CPU, give freed memory back to the OS at once (see `keep_freed_memory`)
                    ):
     "Grid search over learning rate × dropout (× weight decay × batch size), resumable, optionally halving or on Ray."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    if not (lean or torch.cuda.is_available()): keep_freed_memory()
     res = grid_search(data, out, _floats(lrs), _floats(dropouts), _floats(wds), tuple(int(b) for b in _floats(bss)), epochs, metric,
-                      halving, eta, backend, address, seed, size=size, arch=arch, bn=bn)
+                      halving, eta, backend, address, seed, size=size, arch=arch, bn=bn,
+                      cache=cache, num_workers=workers, augment=aug)
     print(res[['trial', 'epochs', 'value', 'best_epoch', 'seconds', 'status']].to_string(index=False))
     fig = plot_search(res, 'value'); fig.savefig(Path(out)/'search.png', dpi=80, bbox_inches='tight'); plt.close(fig)

@@ -13,7 +13,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn
 from PIL import Image
 from .data import CLASSES, prepare_manifest, get_data_path, xray_dataloaders, PILXray
-from .augment import augmented_dataloaders, xray_tfms
+from .augment import AUGMENTATIONS, aug_settings, augmented_dataloaders, xray_tfms
 from .cache import cached_dataloaders
 from .model import create_model, ARCHS
 from fastcore.script import call_parse, store_true
@@ -35,7 +35,7 @@ from fastai.data.transforms import ToTensor, IntToFloatTensor, Normalize, ColRea
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'Checkpoint', 'History', 'class_weights', 'xray_learner', 'save_model', 'load_model',
-           'predict_dataloader', 'predict_files', 'plot_history', 'train_model', 'cxr_train']
+           'predict_dataloader', 'predict_files', 'plot_history', 'train_model', 'keep_freed_memory', 'cxr_train']
 
 # %% ../nbs/03_training.ipynb #2d3bef92
 def _plain(o):
@@ -178,7 +178,7 @@ def plot_history(history:pd.DataFrame|str|Path, # `history.csv` or its DataFrame
     return fig
 
 # %% ../nbs/03_training.ipynb #5d658dae
-_SAME_ON_RESUME = ('arch', 'size', 'epochs', 'lr', 'dropout', 'wd', 'bs', 'bn', 'seed', 'weighted')
+_SAME_ON_RESUME = ('arch', 'size', 'epochs', 'lr', 'dropout', 'wd', 'bs', 'bn', 'seed', 'weighted', 'augment')
 
 def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Kaggle download
                 out:str|Path='runs/model', # Folder for the model, history, curves and checkpoints
@@ -194,7 +194,7 @@ def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
                 weighted:bool=False, # Weight the loss by inverse class frequency
                 patience:int=0, # Stop after this many epochs without a better validation loss (0: never)
                 pretrained:bool=True, # `resnet18`: start from ImageNet weights
-                augment:bool=True, # Augment training batches
+                augment:bool|str=True, # Training augmentation: a name in `AUGMENTATIONS`; True is 'seed', False 'none'
                 resume:bool=False, # Continue from `out/checkpoint.pth`
                 num_workers:int=0, # DataLoader worker processes
                 progress:bool=True, # Show fastai's progress bar
@@ -203,6 +203,8 @@ def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
                 cache:bool=False, # Read images from the decoded-image cache (built on first use)
                ) -> Learner:
     "Train a model on the manifest's train split, keep the best epoch by validation loss, and save it into `out`."
+    augment = {True: 'seed', False: 'none'}.get(augment, augment)
+    tfm_kw = aug_settings(augment)  # an unknown name fails here, before any file is written
     t0, root, out = time.time(), get_data_path(data), Path(out)
     out.mkdir(parents=True, exist_ok=True)
     settings = dict(arch=arch, size=size, epochs=epochs, lr=lr, dropout=dropout, wd=wd, bs=bs, bn=bn, seed=seed, weighted=weighted,
@@ -223,9 +225,10 @@ def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
     if manifest is not None and not (out/'manifest.csv').exists(): shutil.copyfile(manifest, out/'manifest.csv')
     manifest = prepare_manifest(root, out, seed=seed)
     set_seed(seed, reproducible=True)
-    if cache: dls = cached_dataloaders(manifest, root, size=size, bs=bs, batch_tfms=xray_tfms(size)[1] if augment else None,
+    if cache: dls = cached_dataloaders(manifest, root, size=size, bs=bs, batch_tfms=None if tfm_kw is None else xray_tfms(size, **tfm_kw)[1],
                                        num_workers=num_workers, seed=seed, progress=progress)
-    else: dls = (augmented_dataloaders if augment else xray_dataloaders)(manifest, root, size=size, bs=bs, num_workers=num_workers, seed=seed)
+    elif tfm_kw is None: dls = xray_dataloaders(manifest, root, size=size, bs=bs, num_workers=num_workers, seed=seed)
+    else: dls = augmented_dataloaders(manifest, root, size=size, bs=bs, aug=augment, num_workers=num_workers, seed=seed)
     model = create_model(arch, n_classes=len(CLASSES), dropout=dropout, bn=bn, pretrained=pretrained and ckpt is None)
     learn = xray_learner(dls, model, wd=wd, weights=class_weights(manifest) if weighted else None, path=out)
     if not progress: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
@@ -248,6 +251,16 @@ def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
     for f in ('checkpoint.pth', 'best.pth'): (out/f).unlink(missing_ok=True)
     return learn
 
+# %% ../nbs/03_training.ipynb #cbffa74a
+def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap beyond this goes back to the OS
+                     ) -> bool:
+    "Make glibc's malloc serve large blocks from its heap and keep freed memory, for faster CPU steps; False where that is not possible."
+    import ctypes, platform
+    if platform.libc_ver()[0] != 'glibc': return False  # macOS, Windows, musl: their allocators have no such switch
+    libc = ctypes.CDLL('libc.so.6')
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # from glibc's malloc.h
+    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
+
 # %% ../nbs/03_training.ipynb #ae62bd22
 @call_parse
 def cxr_train(data:str=None, # Data root (Kaggle download or class folders); default `$CXR_DATA`, else download
@@ -266,11 +279,15 @@ def cxr_train(data:str=None, # Data root (Kaggle download or class folders); def
               workers:int=0, # DataLoader worker processes
               resume:store_true=False, # Continue the interrupted run in --out
               cache:store_true=False, # Decode every image once into a memory-mapped cache ($CXR_CACHE or ~/.cache/cxr_nbdev)
+              aug:str='seed', # Training augmentation: seed (the original's), light (half as strong, no vertical flip) or none
+              lean:store_true=False, # On CPU, give freed memory back to the OS at once: less resident memory, slower steps
              ):
     "Train a chest X-ray classifier and save it, its history and its curves into `out`."
     if arch not in ARCHS: raise SystemExit(f"--arch must be one of {', '.join(ARCHS)}, not {arch!r}.")
+    if aug not in AUGMENTATIONS: raise SystemExit(f"--aug must be one of {', '.join(AUGMENTATIONS)}, not {aug!r}.")
+    if not (lean or torch.cuda.is_available()): keep_freed_memory()
     train_model(data, out, arch=arch, size=size, epochs=epochs, lr=lr, dropout=dropout, wd=wd, bs=bs, bn=bn, seed=seed,
-                        weighted=weighted, patience=patience, resume=resume, num_workers=workers, cache=cache)
+                weighted=weighted, patience=patience, resume=resume, num_workers=workers, cache=cache, augment=aug)
     m = json.loads((Path(out)/'model.json').read_text())['metrics']
     print(f"Best epoch {m['best_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy {m['valid_accuracy']:.4f}, "
           f"macro-F1 {m['valid_macro_f1']:.4f}. Saved to {out}")

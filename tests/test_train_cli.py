@@ -29,3 +29,8 @@ def test_saved_model_predicts_the_same_in_a_fresh_process(mini, tmp_path):
     pa, pb = json.loads(a), json.loads(b)
     assert len(pa) == 8 and pa == pb
     assert all(abs(sum(r) - 1) < 1e-5 for r in pa)
+
+def test_unknown_augmentation_is_refused_before_any_file(mini, tmp_path):
+    r = run_cli('cxr-train', '--data', mini, '--out', tmp_path/'run', '--aug', 'heavy', check=False)
+    assert r.returncode != 0 and '--aug must be one of seed, light, none' in r.stderr + r.stdout
+    assert not (tmp_path/'run').exists()
