@@ -10,12 +10,14 @@ import math
 import torch
 from functools import partial
 from .data import xray_dataloaders
-from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, Resize, rotate_mat, flip_mat, affine_mat, PadMode
+from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, Resize, rotate_mat, flip_mat, affine_mat, PadMode, _grid_sample
+from fastai.torch_core import TensorImage
 from fastai.vision.core import imagenet_stats
 from fastai.data.transforms import Normalize
 
 # %% auto #0
-__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'xray_tfms', 'augmented_dataloaders', 'aug_settings']
+__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'GridAffineTfm', 'xray_tfms', 'augmented_dataloaders',
+           'aug_settings']
 
 # %% ../nbs/01_augmentation.ipynb #288a3939
 def vflip_mat(x:torch.Tensor, # Batch of images
@@ -41,6 +43,21 @@ def resized_crop_mat(x:torch.Tensor, # Batch of images
     zero = torch.zeros_like(w)
     return affine_mat(w, zero, cx, zero, h, cy)
 
+# %% ../nbs/01_augmentation.ipynb #83129de8
+def _base_grid(h:int, w:int, align_corners:bool|None, device=None, dtype=torch.float32) -> torch.Tensor:
+    "The (x, y, 1) coordinates of an h × w output as a 3 × h·w matrix, as `F.affine_grid` lays them out."
+    def lin(n): return torch.linspace(-1, 1, n, device=device, dtype=dtype)*(1 if align_corners else (n - 1)/n)
+    return torch.stack([lin(w).repeat(h), lin(h).repeat_interleave(w), torch.ones(h*w, device=device, dtype=dtype)])
+
+class GridAffineTfm(AffineCoordTfm):
+    "fastai's `AffineCoordTfm`, with the sampling grid of the whole batch from one matrix product."
+    def encodes(self, x:TensorImage):
+        if len(self.coord_fs) and not self.split_idx: return self._encode(x, self.mode)
+        n, (h, w) = x.shape[0], self.cp_size or x.shape[-2:]
+        grid = torch.mm(self.mat.reshape(n*2, 3), _base_grid(h, w, self.align_corners, x.device, x.dtype))
+        grid = grid.view(n, 2, h, w).permute(0, 2, 3, 1)  # (n, h, w, 2), the layout `grid_sample` reads
+        return TensorImage(_grid_sample(x, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
+
 # %% ../nbs/01_augmentation.ipynb #5af99bf6
 def xray_tfms(size:int=224, # Side of the square input, in pixels
               max_rotate:float=20., # Largest rotation, in degrees, either way
@@ -54,7 +71,7 @@ def xray_tfms(size:int=224, # Side of the square input, in pixels
     aff = [partial(rotate_mat, max_deg=max_rotate, p=1.), partial(resized_crop_mat, min_scale=min_scale)]
     if flips: aff.append(partial(flip_mat, p=0.5))
     if vflip: aff.append(partial(vflip_mat, p=0.5))
-    batch = [AffineCoordTfm(aff_fs=aff, size=size, pad_mode=pad_mode)]
+    batch = [GridAffineTfm(aff_fs=aff, size=size, pad_mode=pad_mode)]
     if max_lighting:  # one lighting transform: brightness and contrast share a single trip into logit space and back
         light = Brightness(max_lighting=max_lighting, p=1.); light.compose(Contrast(max_lighting=max_lighting, p=1.))
         batch.append(light)

@@ -13,13 +13,13 @@ from .data import CLASSES, PILXray
 from fastcore.foundation import L
 from fastprogress.fastprogress import progress_bar
 from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
-from fastai.data.transforms import ColReader, ColSplitter, IntToFloatTensor, Normalize, Transform
+from fastai.data.transforms import IndexSplitter, IntToFloatTensor, ItemGetter, Normalize, Transform
 from fastai.torch_core import TensorImage, set_seed
 from fastai.vision.augment import Resize
 from fastai.vision.core import imagenet_stats
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cache_key', 'build_cache', 'GreyToRGB', 'cached_dataloaders']
+__all__ = ['CACHE_VERSION', 'cache_key', 'build_cache', 'GreyToRGB', 'GreyNormalize', 'cached_dataloaders']
 
 # %% ../nbs/00a_cache.ipynb #1b49ed53
 CACHE_VERSION = 1
@@ -66,9 +66,17 @@ class _CacheReader:
         return TensorImage(torch.frombuffer(bytearray(b), dtype=torch.uint8).view(1, *self.shape))
 
 class GreyToRGB(Transform):
-    "Repeat a greyscale batch over 3 channels, after the augmentation and before the normalisation."
-    order = 90  # augmentation (30-40) runs on one channel, a third of the work; `Normalize` (99) needs three
+    "Repeat a greyscale batch over 3 channels, after the augmentation (used when there is no normalisation)."
+    order = 90  # augmentation (30-40) runs on one channel, a third of the work
     def encodes(self, x:TensorImage): return x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+
+class GreyNormalize(Normalize):
+    "`Normalize` that turns a greyscale batch into the 3 normalised channels in one pass."
+    def encodes(self, x:TensorImage):
+        if x.shape[1] != 1: return (x - self.mean)/self.std
+        # (x - mean)/std for every channel at once: one fused multiply-add writes the 3 channels, where repeating
+        # the grey channel first and then subtracting and dividing would pass over 3-channel data three times
+        return torch.addcmul(-self.mean/self.std, x, 1/self.std)
 
 def cached_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `split`, `hash`
                        root:str|Path, # Data root
@@ -86,7 +94,10 @@ def cached_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `
     df = df[df.split != 'test'].reset_index(drop=True).assign(is_valid=lambda d: d.split == 'valid')
     if not df.is_valid.any() or df.is_valid.all(): raise ValueError("The manifest needs both 'train' and 'valid' rows to build DataLoaders.")
     if seed is not None: set_seed(seed)
-    tfms = list(batch_tfms if batch_tfms is not None else [Normalize.from_stats(*imagenet_stats)]) + [GreyToRGB()]
+    tfms = list(batch_tfms if batch_tfms is not None else [Normalize.from_stats(*imagenet_stats)])
+    tfms = [GreyNormalize(t.mean, t.std, t.axes) if type(t) is Normalize else t for t in tfms]
+    if not any(isinstance(t, GreyNormalize) for t in tfms): tfms.append(GreyToRGB())
+    items = list(zip(df.cache_idx, df.label))  # plain tuples: fetching a DataFrame row per item costs more than reading the image
     block = DataBlock(blocks=(TransformBlock(type_tfms=_CacheReader(fn), batch_tfms=IntToFloatTensor), CategoryBlock(vocab=list(CLASSES))),
-                      get_x=ColReader('cache_idx'), get_y=ColReader('label'), splitter=ColSplitter('is_valid'), batch_tfms=tfms)
-    return block.dataloaders(df, bs=bs, num_workers=num_workers)
+                      get_x=ItemGetter(0), get_y=ItemGetter(1), splitter=IndexSplitter(df.index[df.is_valid]), batch_tfms=tfms)
+    return block.dataloaders(items, bs=bs, num_workers=num_workers)
