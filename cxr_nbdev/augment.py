@@ -7,7 +7,7 @@ Docs: https://cxr-nbdev.github.io/cxr_nbdev/augmentation.html.md"""
 # %% ../nbs/01_augmentation.ipynb #6abc5265
 from __future__ import annotations
 import math
-import torch
+import torch, torch.nn.functional as F
 from functools import partial
 from .data import xray_dataloaders
 from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, Resize, rotate_mat, flip_mat, affine_mat, PadMode, _grid_sample
@@ -56,7 +56,10 @@ class GridAffineTfm(AffineCoordTfm):
         n, (h, w) = x.shape[0], self.cp_size or x.shape[-2:]
         grid = torch.mm(self.mat.reshape(n*2, 3), _base_grid(h, w, self.align_corners, x.device, x.dtype))
         grid = grid.view(n, 2, h, w).permute(0, 2, 3, 1)  # (n, h, w, 2), the layout `grid_sample` reads
-        return TensorImage(_grid_sample(x, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
+        # fastai's `_grid_sample` first shrinks inputs over twice the output size; ours are resized already, and
+        # then it is plain `grid_sample` (skipping its min/max over the whole grid)
+        sample = _grid_sample if min(x.shape[-2]/h, x.shape[-1]/w) > 2 else F.grid_sample
+        return TensorImage(sample(x, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
 
 # %% ../nbs/01_augmentation.ipynb #5af99bf6
 def xray_tfms(size:int=224, # Side of the square input, in pixels
