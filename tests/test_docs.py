@@ -23,3 +23,13 @@ def test_ci_runs_the_quickstart_commands():
 def test_sidebar_lists_every_notebook():
     side = (ROOT/'nbs'/'sidebar.yml').read_text()
     for nb in sorted((ROOT/'nbs').glob('*.ipynb')): assert nb.name in side, f'{nb.name} is missing from nbs/sidebar.yml'
+
+def test_markdown_tables_are_unbroken():
+    "A table starts with a header row and its |---| separator; a blank line inside a table would start a headless one."
+    for fn in [ROOT/'README.md'] + sorted((ROOT/'nbs').glob('*.ipynb')):
+        texts = [fn.read_text()] if fn.suffix == '.md' else [c.source for c in read_nb(fn).cells if c.cell_type == 'markdown']
+        for text in texts:
+            lines = text.splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith('|') and (i == 0 or not lines[i - 1].startswith('|')):
+                    assert i + 1 < len(lines) and re.fullmatch(r'\|[-:| ]+\|', lines[i + 1].strip()), f'{fn.name}: table without a header at {line[:80]!r}'
