@@ -149,7 +149,7 @@ def _ray_trials(todo:list, address, kw:dict):
         else: yield {k: r.metrics.get(k) for k in RESULT_COLUMNS}
 
 # %% ../nbs/04_grid_search.ipynb #08ba2144
-def plot_search(results:pd.DataFrame, metric:str='valid_macro_f1', figsize=(4.5, 3.5)):
+def plot_search(results:pd.DataFrame, metric:str='valid_macro_f1', figsize=(4.5, 3.5), title:str|None=None):
     "Heatmap of the metric over learning rate × dropout (the best over other axes and rungs)."
     import matplotlib.pyplot as plt
     r = results[results.status == 'done']
@@ -157,7 +157,7 @@ def plot_search(results:pd.DataFrame, metric:str='valid_macro_f1', figsize=(4.5,
     fig, ax = plt.subplots(figsize=figsize)
     im = ax.imshow(t.values, cmap='viridis')
     ax.set_xticks(range(len(t.columns)), [f'{c:g}' for c in t.columns]); ax.set_yticks(range(len(t.index)), [f'{i:g}' for i in t.index])
-    ax.set_xlabel('dropout'); ax.set_ylabel('learning rate'); ax.set_title(metric)
+    ax.set_xlabel('dropout'); ax.set_ylabel('learning rate'); ax.set_title(title or metric)
     for i in range(t.shape[0]):
         for j in range(t.shape[1]): ax.text(j, i, f'{t.values[i, j]:.3f}', ha='center', va='center', color='w')
     fig.colorbar(im, ax=ax)
@@ -196,4 +196,4 @@ def cxr_grid_search(data:str=None, # Data root; default `$CXR_DATA`, else downlo
                       halving, eta, backend, address, seed, size=size, arch=arch, bn=bn,
                       cache=cache, num_workers=workers, augment=aug)
     print(res[['trial', 'epochs', 'value', 'best_epoch', 'seconds', 'status']].to_string(index=False))
-    fig = plot_search(res, 'value'); fig.savefig(Path(out)/'search.png', dpi=80, bbox_inches='tight'); plt.close(fig)
+    fig = plot_search(res, 'value', title=metric); fig.savefig(Path(out)/'search.png', dpi=80, bbox_inches='tight'); plt.close(fig)
