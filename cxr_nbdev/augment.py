@@ -16,7 +16,7 @@ from fastai.vision.core import imagenet_stats
 from fastai.data.transforms import Normalize
 
 # %% auto #0
-__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'GridAffineTfm', 'xray_tfms', 'augmented_dataloaders',
+__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'GridAffineTfm', 'xray_tfms', 'augmented_dataloaders', 'aug_name',
            'aug_settings']
 
 # %% ../nbs/01_augmentation.ipynb #288a3939
@@ -96,7 +96,12 @@ AUGMENTATIONS = {'seed': {},  # the original notebook's choices: `xray_tfms`'s d
                  'light': dict(max_rotate=10., min_scale=0.9, max_lighting=0.1, vflip=False),
                  'none': None}  # resize and normalise only
 
-def aug_settings(aug:str) -> dict|None:
-    "Keyword arguments of `xray_tfms` for the preset `aug`, `None` for no augmentation."
+def aug_name(aug:str|bool) -> str:
+    "The preset's name, checked; `True` is 'seed' and `False` 'none'."
+    aug = {True: 'seed', False: 'none'}.get(aug, aug)
     if aug not in AUGMENTATIONS: raise ValueError(f"Unknown augmentation {aug!r}: use one of {', '.join(AUGMENTATIONS)}.")
-    return AUGMENTATIONS[aug]
+    return aug
+
+def aug_settings(aug:str|bool) -> dict|None:
+    "Keyword arguments of `xray_tfms` for the preset `aug`, `None` for no augmentation."
+    return AUGMENTATIONS[aug_name(aug)]

@@ -16,7 +16,7 @@ from .augment import xray_tfms
 from .cache import cached_dataloaders
 from .model import SimpleCNN
 from .train import keep_freed_memory
-from fastcore.script import call_parse
+from fastcore.script import call_parse, store_true
 
 # %% auto #0
 __all__ = ['benchmark', 'peak_memory', 'cxr_bench']
@@ -41,10 +41,10 @@ def _loader(which, manifest, root, size, workers, cache_dir):
     m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
     return cached_dataloaders(m, root, size=size, bs=64, batch_tfms=xray_tfms(size)[1], cache_dir=cache_dir, num_workers=workers, progress=False).train
 
-def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1) -> dict:
+def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, lean=False) -> dict:
     "Data-only and training throughput of one pipeline, and this process's peak memory (run it in a fresh process)."
     torch.manual_seed(0)
-    if which == 'ours' and not device.startswith('cuda'): keep_freed_memory()  # what cxr-train does on a CPU
+    if which == 'ours' and not (lean or device.startswith('cuda')): keep_freed_memory()  # what cxr-train does on a CPU
     t0 = time.time(); dl = _loader(which, manifest, root, size, workers, cache_dir); setup = time.time() - t0
     n, t0 = 0, time.time()
     for xb, yb in dl: n += len(xb)
@@ -67,6 +67,7 @@ def benchmark(data:str|Path|None=None, # Data root; else `CXR_DATA`
               device:str='cpu', # `cpu` or `cuda`
               epochs:int=1, # Training epochs timed per pipeline
               seed:int=42, # Which images: a seeded sample of the manifest's training split
+              lean:bool=False, # Ours without `keep_freed_memory` (as `cxr-train --lean`)
              ) -> pd.DataFrame:
     "Measure the original and our pipelines in fresh processes; one row each, then the ratios."
     root = get_data_path(data)
@@ -77,11 +78,11 @@ def benchmark(data:str|Path|None=None, # Data root; else `CXR_DATA`
         rows = []
         for which in ('original', 'ours'):
             measure = importlib.import_module('cxr_nbdev.bench')._measure  # by module name, so a spawned process can import it
-            with ctx.Pool(1) as pool: rows.append(pool.apply(measure, (which, m, root, size, workers, device, d, epochs)))
+            with ctx.Pool(1) as pool: rows.append(pool.apply(measure, (which, m, root, size, workers, device, d, epochs, lean)))
     res = pd.DataFrame(rows).set_index('pipeline')
     res.attrs = {'data_speedup': float(res.data_images_per_s['ours']/res.data_images_per_s['original']),
                  'train_speedup': float(res.train_images_per_s['ours']/res.train_images_per_s['original']),
-                 'n': len(m), 'size': size, 'workers': workers, 'device': device,
+                 'n': len(m), 'size': size, 'workers': workers, 'device': device, 'lean': lean,
                  'gpu': torch.cuda.get_device_name() if device.startswith('cuda') else None}
     return res
 
@@ -130,9 +131,10 @@ def cxr_bench(data:str=None, # Data root; default `$CXR_DATA`
               device:str='cpu', # cpu or cuda
               epochs:int=1, # Training epochs timed per pipeline
               json:str=None, # Also write the figures to this JSON file
+              lean:store_true=False, # Ours without `keep_freed_memory`, as `cxr-train --lean`
              ):
     "Benchmark the original notebook's pipeline against ours: data-only and training throughput, peak memory, ratios."
-    res = benchmark(data, n, size, workers, device, epochs)
+    res = benchmark(data, n, size, workers, device, epochs, lean=lean)
     print(res.round(2).to_string())
     print(f"data speed-up {res.attrs['data_speedup']:.1f}x (target 10x), training speed-up {res.attrs['train_speedup']:.2f}x (target 1.25x on CPU)")
     if json: Path(json).write_text(_json.dumps({**res.attrs, 'pipelines': res.reset_index().to_dict('records')}, indent=2) + '\n')

@@ -10,6 +10,7 @@ import itertools, json, math, os, shutil, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .data import get_data_path, prepare_manifest
+from .augment import aug_name
 from .train import keep_freed_memory, train_model, load_model
 from fastcore.script import call_parse, store_true
 
@@ -94,6 +95,7 @@ def grid_search(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
     "Run (or finish) the search; write results.csv after every trial and the winner to `out/best`."
     if metric not in METRICS: raise ValueError(f"metric must be one of {METRICS}, not {metric!r}.")
     if backend not in ('local', 'ray'): raise ValueError(f"backend must be 'local' or 'ray', not {backend!r}.")
+    aug_name(train_kwargs.get('augment', True))  # a bad name fails now, not once per trial
     root, out = get_data_path(data).absolute(), Path(out).absolute()  # absolute: Ray runs trials in other folders
     out.mkdir(parents=True, exist_ok=True)
     manifest = prepare_manifest(root, out, seed=seed)

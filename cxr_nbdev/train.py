@@ -13,7 +13,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn
 from PIL import Image
 from .data import CLASSES, prepare_manifest, get_data_path, xray_dataloaders, PILXray
-from .augment import AUGMENTATIONS, aug_settings, augmented_dataloaders, xray_tfms
+from .augment import AUGMENTATIONS, aug_name, augmented_dataloaders, xray_tfms
 from .cache import cached_dataloaders
 from .model import create_model, ARCHS
 from fastcore.script import call_parse, store_true
@@ -203,8 +203,8 @@ def train_model(data:str|Path|None=None, # Data root; else `CXR_DATA`; else a Ka
                 cache:bool=False, # Read images from the decoded-image cache (built on first use)
                ) -> Learner:
     "Train a model on the manifest's train split, keep the best epoch by validation loss, and save it into `out`."
-    augment = {True: 'seed', False: 'none'}.get(augment, augment)
-    tfm_kw = aug_settings(augment)  # an unknown name fails here, before any file is written
+    augment = aug_name(augment)  # an unknown name fails here, before any file is written
+    tfm_kw = AUGMENTATIONS[augment]
     t0, root, out = time.time(), get_data_path(data), Path(out)
     out.mkdir(parents=True, exist_ok=True)
     settings = dict(arch=arch, size=size, epochs=epochs, lr=lr, dropout=dropout, wd=wd, bs=bs, bn=bn, seed=seed, weighted=weighted,
