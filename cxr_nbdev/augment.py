@@ -16,8 +16,8 @@ from fastai.vision.core import imagenet_stats
 from fastai.data.transforms import Normalize
 
 # %% auto #0
-__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'GridAffineTfm', 'xray_tfms', 'augmented_dataloaders', 'aug_name',
-           'aug_settings']
+__all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'affine_grid', 'GridAffineTfm', 'xray_tfms', 'augmented_dataloaders',
+           'aug_name', 'aug_settings']
 
 # %% ../nbs/01_augmentation.ipynb #288a3939
 def vflip_mat(x:torch.Tensor, # Batch of images
@@ -44,22 +44,32 @@ def resized_crop_mat(x:torch.Tensor, # Batch of images
     return affine_mat(w, zero, cx, zero, h, cy)
 
 # %% ../nbs/01_augmentation.ipynb #83129de8
-def _base_grid(h:int, w:int, align_corners:bool|None, device=None, dtype=torch.float32) -> torch.Tensor:
-    "The (x, y, 1) coordinates of an h × w output as a 3 × h·w matrix, as `F.affine_grid` lays them out."
-    def lin(n): return torch.linspace(-1, 1, n, device=device, dtype=dtype)*(1 if align_corners else (n - 1)/n)
-    return torch.stack([lin(w).repeat(h), lin(h).repeat_interleave(w), torch.ones(h*w, device=device, dtype=dtype)])
+def affine_grid(mat:torch.Tensor, # (N, 2, 3) affine matrices, as `F.affine_grid` takes them
+                h:int, # Output height
+                w:int, # Output width
+                align_corners:bool|None=False, # As in `F.affine_grid`
+               ) -> torch.Tensor:
+    "`F.affine_grid(mat, (N, C, h, w), align_corners)` as one broadcast sum: the (N, h, w, 2) sampling grid."
+    def lin(n): return torch.linspace(-1, 1, n, device=mat.device, dtype=mat.dtype)*(1 if align_corners else (n - 1)/n)
+    m = mat[:, :, :, None, None]  # (N, 2, 3, 1, 1)
+    grid = m[:, :, 0]*lin(w) + (m[:, :, 1]*lin(h)[:, None] + m[:, :, 2])  # (N, 2, 1, w) + (N, 2, h, 1)
+    return grid.permute(0, 2, 3, 1)  # (N, h, w, 2), the layout `grid_sample` reads (it takes any strides)
 
 class GridAffineTfm(AffineCoordTfm):
-    "fastai's `AffineCoordTfm`, with the sampling grid of the whole batch from one matrix product."
+    "fastai's `AffineCoordTfm`, with the batch's sampling grid from `affine_grid`; validation batches already at `size` pass untouched."
+    # fastai's random draws on a plain tensor: a `TensorImage` sends each of their hundred or so small operations
+    # through its own dispatch, which costs more per batch than computing the sampling grid
+    def _get_affine_mat(self, x): return super()._get_affine_mat(x.as_subclass(torch.Tensor))
     def encodes(self, x:TensorImage):
         if len(self.coord_fs) and not self.split_idx: return self._encode(x, self.mode)
-        n, (h, w) = x.shape[0], self.cp_size or x.shape[-2:]
-        grid = torch.mm(self.mat.reshape(n*2, 3), _base_grid(h, w, self.align_corners, x.device, x.dtype))
-        grid = grid.view(n, 2, h, w).permute(0, 2, 3, 1)  # (n, h, w, 2), the layout `grid_sample` reads
+        h, w = self.cp_size or x.shape[-2:]
+        if self.split_idx and tuple(x.shape[-2:]) == (h, w): return x  # the identity map: resampling would only cost time
+        xp = x.as_subclass(torch.Tensor)
+        grid = affine_grid(self.mat.to(xp.dtype), h, w, self.align_corners)
         # fastai's `_grid_sample` first shrinks inputs over twice the output size; ours are resized already, and
         # then it is plain `grid_sample` (skipping its min/max over the whole grid)
-        sample = _grid_sample if min(x.shape[-2]/h, x.shape[-1]/w) > 2 else F.grid_sample
-        return TensorImage(sample(x, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
+        sample = _grid_sample if min(xp.shape[-2]/h, xp.shape[-1]/w) > 2 else F.grid_sample
+        return TensorImage(sample(xp, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
 
 # %% ../nbs/01_augmentation.ipynb #5af99bf6
 def xray_tfms(size:int=224, # Side of the square input, in pixels

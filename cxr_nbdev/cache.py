@@ -9,17 +9,19 @@ from __future__ import annotations
 import hashlib, json, os
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .data import CLASSES, PILXray
-from fastcore.foundation import L
+from .data import CLASSES, PILXray, ByteToFloat, split_lighting
+from fastcore.basics import first
 from fastprogress.fastprogress import progress_bar
 from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
-from fastai.data.transforms import IndexSplitter, IntToFloatTensor, ItemGetter, Normalize, Transform
-from fastai.torch_core import TensorImage, set_seed
+from fastai.data.core import TfmdDL
+from fastai.data.transforms import IndexSplitter, ItemGetter, Normalize, Transform
+from fastai.torch_core import TensorCategory, TensorImage, set_seed
 from fastai.vision.augment import Resize
 from fastai.vision.core import imagenet_stats
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cache_key', 'build_cache', 'GreyToRGB', 'GreyNormalize', 'cached_dataloaders']
+__all__ = ['CACHE_VERSION', 'cache_key', 'build_cache', 'CacheReader', 'CacheDL', 'GreyToRGB', 'GreyNormalize',
+           'cached_dataloaders']
 
 # %% ../nbs/00a_cache.ipynb #1b49ed53
 CACHE_VERSION = 1
@@ -52,19 +54,37 @@ def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
     return fn
 
 # %% ../nbs/00a_cache.ipynb #67b0faa3
-class _CacheReader:
-    "Item `i` of the cache as a 1-channel uint8 `TensorImage`, read with `pread`; opens the file lazily, so it pickles into workers."
-    def __init__(self, fn): self.fn, self.fd = str(fn), None
-    def __getstate__(self): return {'fn': self.fn, 'fd': None}
-    def __call__(self, i):
+class CacheReader(Transform):
+    "Image `i` of the cache as a 1-channel uint8 `TensorImage`; `read` fetches a whole batch. Opens the file lazily, so it pickles into workers."
+    def __init__(self, fn): super().__init__(); self.fn, self.fd = str(fn), None
+    def __getstate__(self): return {**self.__dict__, 'fd': None}
+    def read(self, idxs) -> TensorImage:
+        "Images `idxs` as one (n, 1, size, size) uint8 batch."
         if self.fd is None:
             a = np.load(self.fn, mmap_mode='r'); self.offset, self.shape = a.offset, a.shape[1:]; del a
             self.fd = os.open(self.fn, os.O_RDONLY)
         n = self.shape[0]*self.shape[1]
-        # pread, not a memory map: pages read stay in the OS page cache instead of this process's resident memory
-        b = os.pread(self.fd, n, self.offset + int(i)*n)
-        return TensorImage(torch.frombuffer(bytearray(b), dtype=torch.uint8).view(1, *self.shape))
+        out = torch.empty(len(idxs), 1, *self.shape, dtype=torch.uint8)
+        # pread into the batch, not a memory map: pages read stay in the OS page cache instead of this process's
+        # resident memory, and there is no copy
+        for row, i in zip(out.numpy().reshape(len(idxs), n), idxs):
+            if os.preadv(self.fd, [row], self.offset + int(i)*n) != n:
+                raise OSError(f"The cache {self.fn} is shorter than its header says: delete it (and its .json) to rebuild it.")
+        return TensorImage(out)
+    def encodes(self, i): return self.read([i])[0]
 
+class CacheDL(TfmdDL):
+    "fastai's `TfmdDL`, building each batch of a cached data set at once instead of sample by sample."
+    def create_batches(self, samps):
+        tls = getattr(self.dataset, 'tls', [])
+        reader = first(tls[0].tfms.fs if tls else [], lambda t: isinstance(t, CacheReader))
+        if reader is None: yield from super().create_batches(samps); return  # not items of the cache: fastai's way
+        items, o2i = self.dataset.items, self.dataset.vocab.o2i
+        for idxs in self.chunkify(samps):
+            rows = [items[i] for i in idxs]
+            yield reader.read([r[0] for r in rows]), TensorCategory([o2i[r[1]] for r in rows])
+
+# %% ../nbs/00a_cache.ipynb #dbf0e347
 class GreyToRGB(Transform):
     "Repeat a greyscale batch over 3 channels, after the augmentation (used when there is no normalisation)."
     order = 90  # augmentation (30-40) runs on one channel, a third of the work
@@ -76,7 +96,7 @@ class GreyNormalize(Normalize):
         if x.shape[1] != 1: return (x - self.mean)/self.std
         # (x - mean)/std for every channel at once: one fused multiply-add writes the 3 channels, where repeating
         # the grey channel first and then subtracting and dividing would pass over 3-channel data three times
-        return torch.addcmul(-self.mean/self.std, x, 1/self.std)
+        return TensorImage(torch.addcmul(-self.mean/self.std, x.as_subclass(torch.Tensor), 1/self.std))
 
 def cached_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `split`, `hash`
                        root:str|Path, # Data root
@@ -96,8 +116,9 @@ def cached_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `
     if seed is not None: set_seed(seed)
     tfms = list(batch_tfms if batch_tfms is not None else [Normalize.from_stats(*imagenet_stats)])
     tfms = [GreyNormalize(t.mean, t.std, t.axes) if type(t) is Normalize else t for t in tfms]
+    lighting, tfms = split_lighting(tfms)
     if not any(isinstance(t, GreyNormalize) for t in tfms): tfms.append(GreyToRGB())
     items = list(zip(df.cache_idx, df.label))  # plain tuples: fetching a DataFrame row per item costs more than reading the image
-    block = DataBlock(blocks=(TransformBlock(type_tfms=_CacheReader(fn), batch_tfms=IntToFloatTensor), CategoryBlock(vocab=list(CLASSES))),
+    block = DataBlock(blocks=(TransformBlock(type_tfms=CacheReader(fn), batch_tfms=ByteToFloat(lighting), dl_type=CacheDL), CategoryBlock(vocab=list(CLASSES))),
                       get_x=ItemGetter(0), get_y=ItemGetter(1), splitter=IndexSplitter(df.index[df.is_valid]), batch_tfms=tfms)
     return block.dataloaders(items, bs=bs, num_workers=num_workers)

@@ -8,23 +8,24 @@ Docs: https://cxr-nbdev.github.io/cxr_nbdev/data.html.md"""
 from __future__ import annotations
 import hashlib, io, os
 from pathlib import Path
-import numpy as np, pandas as pd
+import numpy as np, pandas as pd, torch
 from PIL import Image, ImageFile
 import cxr_nbdev  # first, so its warning filter is in place before fastai is imported
 from fastcore.script import call_parse, store_true
 from fastai.data.block import DataBlock, CategoryBlock
-from fastai.data.transforms import ColReader, ColSplitter, Normalize
+from fastai.data.block import TransformBlock
+from fastai.data.transforms import ColReader, ColSplitter, IntToFloatTensor, Normalize
 from fastai.vision.core import PILImage, imagenet_stats
-from fastai.vision.data import ImageBlock
-from fastai.vision.augment import Resize
-from fastai.torch_core import set_seed
+from fastai.vision.augment import LightingTfm, Resize
+from fastai.torch_core import TensorImage, set_seed
 
 # %% auto #0
 __all__ = ['CLASSES', 'KAGGLE_DATASET', 'KAGGLE_FOLDER', 'HOW_TO_GET_DATA', 'IMAGE_SUFFIXES', 'SPLITS', 'MANIFEST_COLUMNS',
            'DataNotFoundError', 'download_kaggle', 'get_data_path', 'find_class_dirs', 'find_images', 'to_rgb8',
            'load_xray', 'BadImageError', 'scan_images', 'duplicate_groups', 'stratified_split', 'make_manifest',
            'write_manifest', 'read_manifest', 'ManifestMismatchError', 'check_manifest', 'prepare_manifest',
-           'split_table', 'plot_split', 'PILXray', 'xray_dataloaders', 'test_dataloader', 'cxr_data', 'cxr_download']
+           'split_table', 'plot_split', 'ByteToFloat', 'split_lighting', 'PILXray', 'xray_dataloaders',
+           'test_dataloader', 'cxr_data', 'cxr_download']
 
 # %% ../nbs/00_data.ipynb #ce21f48b
 CLASSES = ('COVID', 'Lung_Opacity', 'Normal', 'Viral Pneumonia')
@@ -260,6 +261,22 @@ def plot_split(manifest:pd.DataFrame, ax=None, figsize=(6, 3)):
     ax.set_ylabel('images'); ax.set_title('Images per class and split')
     return ax
 
+# %% ../nbs/00_data.ipynb #08ed126b
+class ByteToFloat(IntToFloatTensor):
+    "fastai's `IntToFloatTensor`, through a per-image table that also applies `lighting` (fastai `LightingTfm`s) to training batches."
+    def __init__(self, lighting:list|None=None): super().__init__(); self.lighting = list(lighting or [])
+    def __call__(self, b, split_idx=None, **kwargs): self.train = split_idx == 0; return super().__call__(b, split_idx=split_idx, **kwargs)
+    def encodes(self, x:TensorImage):
+        if x.dtype != torch.uint8 or not (self.train and self.lighting): return x.float().div_(self.div)
+        n, xp = x.shape[0], x.as_subclass(torch.Tensor)
+        table = TensorImage((torch.arange(256, device=x.device, dtype=torch.float32)/self.div).expand(n, 1, 1, 256).contiguous())
+        for t in self.lighting: table = t(table, split_idx=0)  # the lighting's own random draws, one per image
+        return TensorImage(torch.gather(table.as_subclass(torch.Tensor).view(n, 256), 1, xp.reshape(n, -1).long()).view(x.shape))
+
+def split_lighting(tfms:list) -> tuple:
+    "(the lighting transforms of `tfms`, the others), so that the lighting can run in `ByteToFloat`."
+    return [t for t in tfms if isinstance(t, LightingTfm)], [t for t in tfms if not isinstance(t, LightingTfm)]
+
 # %% ../nbs/00_data.ipynb #506c760c
 class PILXray(PILImage):
     "A chest X-ray read with `load_xray`: 8-bit greyscale over 3 channels, whatever the file's mode."
@@ -282,10 +299,11 @@ def xray_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `sp
     df = manifest[manifest.split != 'test'].reset_index(drop=True).assign(is_valid=lambda d: d.split == 'valid')
     if not df.is_valid.any() or df.is_valid.all(): raise ValueError("The manifest needs both 'train' and 'valid' rows to build DataLoaders.")
     if seed is not None: set_seed(seed)  # fastai's DataLoaders draw their shuffling RNG from Python's global one
-    block = DataBlock(blocks=(ImageBlock(cls=PILXray), CategoryBlock(vocab=list(CLASSES))),
+    lighting, tfms = split_lighting(batch_tfms if batch_tfms is not None else [Normalize.from_stats(*imagenet_stats)])
+    block = DataBlock(blocks=(TransformBlock(type_tfms=PILXray.create, batch_tfms=ByteToFloat(lighting)), CategoryBlock(vocab=list(CLASSES))),
                       get_x=ColReader('path', pref=Path(root)), get_y=ColReader('label'), splitter=ColSplitter('is_valid'),
                       item_tfms=item_tfms if item_tfms is not None else [Resize(size, method='squish')],
-                      batch_tfms=batch_tfms if batch_tfms is not None else [Normalize.from_stats(*imagenet_stats)])
+                      batch_tfms=tfms)
     return block.dataloaders(df, bs=bs, num_workers=num_workers, **kwargs)
 
 def test_dataloader(dls, # DataLoaders from `xray_dataloaders`
