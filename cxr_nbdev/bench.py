@@ -19,7 +19,7 @@ from .train import keep_freed_memory
 from fastcore.script import call_parse, store_true
 
 # %% auto #0
-__all__ = ['benchmark', 'peak_memory', 'cxr_bench']
+__all__ = ['benchmark', 'batch_profile', 'peak_memory', 'cxr_bench']
 
 # %% ../nbs/07_benchmark.ipynb #da509eca
 class _OriginalDataset(torch.utils.data.Dataset):
@@ -89,6 +89,43 @@ def benchmark(data:str|Path|None=None, # Data root; else `CXR_DATA`
                  'gpu': torch.cuda.get_device_name() if device.startswith('cuda') else None}
     return res
 
+# %% ../nbs/07_benchmark.ipynb #c0c52578
+def _profile_run(m, root, size, cache_dir, passes, lean, device) -> dict:
+    if not (lean or device.startswith('cuda')): keep_freed_memory()
+    dl = _loader('ours', m, root, size, 0, cache_dir)
+    fs, acc = dl.after_batch.fs, {}
+    def timed(b):
+        for f in fs:
+            t = time.perf_counter(); b = f(b, split_idx=0)
+            if device.startswith('cuda'): torch.cuda.synchronize()
+            acc[type(f).__name__] = acc.get(type(f).__name__, 0.) + time.perf_counter() - t
+        return b
+    dl.after_batch = timed
+    for b in dl: pass  # warm-up
+    acc.clear(); nb, t0 = 0, time.perf_counter()
+    for _ in range(passes):
+        for b in dl: nb += 1
+    total = 1000*(time.perf_counter() - t0)/nb
+    parts = {k: 1000*v/nb for k, v in acc.items()}
+    return {'read and collate': total - sum(parts.values()), **parts, 'total': total, 'images_per_s': 1000*dl.bs/total}
+
+def batch_profile(data:str|Path|None=None, # Data root; else `CXR_DATA`
+                  n:int=512, # Training images to run through
+                  size:int=224, # Input size
+                  passes:int=2, # Timed passes over the images, after one warm-up pass
+                  lean:bool=False, # Without `keep_freed_memory`
+                  device:str='cpu', # `cpu` or `cuda`
+                  seed:int=42, # Which images, as in `benchmark`
+                 ) -> pd.Series:
+    "Milliseconds per training batch (64 images) of each of our batch transforms, of reading and collating, and in total."
+    root = get_data_path(data)
+    with tempfile.TemporaryDirectory() as d:
+        m = prepare_manifest(root, d, seed=seed)
+        m = m[m.split == 'train'].sample(min(n, (m.split == 'train').sum()), random_state=seed).reset_index(drop=True)
+        run = importlib.import_module('cxr_nbdev.bench')._profile_run
+        with mp.get_context('spawn').Pool(1) as pool: res = pool.apply(run, (m, root, size, d, passes, lean, device))
+    return pd.Series(res, name='ms per batch')
+
 # %% ../nbs/07_benchmark.ipynb #9131531c
 def _linked_tree(src:Path, dest:Path, copies:int):
     "Hard-link every image of `src` into `dest` `copies` times, in the flat `<Class>/*.png` layout."
@@ -135,8 +172,10 @@ def cxr_bench(data:str=None, # Data root; default `$CXR_DATA`
               epochs:int=1, # Training epochs timed per pipeline
               json:str=None, # Also write the figures to this JSON file
               lean:store_true=False, # Ours without `keep_freed_memory`, as `cxr-train --lean`
+              profile:store_true=False, # Also print the milliseconds per batch of each of our batch transforms
              ):
     "Benchmark the original notebook's pipeline against ours: data-only and training throughput, peak memory, ratios."
+    if profile: print(batch_profile(data, n, size, lean=lean, device=device).round(2).to_string(), end='\n\n')
     res = benchmark(data, n, size, workers, device, epochs, lean=lean)
     print(res.round(2).to_string())
     print(f"data speed-up {res.attrs['data_speedup']:.1f}x (target 10x), training speed-up {res.attrs['train_speedup']:.2f}x (target 1.25x on CPU)")
