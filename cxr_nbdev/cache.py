@@ -61,7 +61,10 @@ class CacheReader(Transform):
     def read(self, idxs) -> TensorImage:
         "Images `idxs` as one (n, 1, size, size) uint8 batch."
         if self.fd is None:
-            a = np.load(self.fn, mmap_mode='r'); self.offset, self.shape = a.offset, a.shape[1:]; del a
+            try: a = np.load(self.fn, mmap_mode='r')
+            except (OSError, ValueError) as e:
+                raise OSError(f"The cache {self.fn} cannot be read ({e}): delete it (and its .json) to rebuild it.") from e
+            self.offset, self.shape = a.offset, a.shape[1:]; del a
             self.fd = os.open(self.fn, os.O_RDONLY)
         n = self.shape[0]*self.shape[1]
         out = torch.empty(len(idxs), 1, *self.shape, dtype=torch.uint8)
