@@ -56,22 +56,23 @@ def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
 # %% ../nbs/00a_cache.ipynb #67b0faa3
 class CacheReader(Transform):
     "Image `i` of the cache as a 1-channel uint8 `TensorImage`; `read` fetches a whole batch. Opens the file lazily, so it pickles into workers."
-    def __init__(self, fn): super().__init__(); self.fn, self.fd = str(fn), None
-    def __getstate__(self): return {**self.__dict__, 'fd': None}
+    def __init__(self, fn): super().__init__(); self.fn, self.f = str(fn), None
+    def __getstate__(self): return {**self.__dict__, 'f': None}
     def read(self, idxs) -> TensorImage:
         "Images `idxs` as one (n, 1, size, size) uint8 batch."
-        if self.fd is None:
+        if self.f is None:
             try: a = np.load(self.fn, mmap_mode='r')
             except (OSError, ValueError) as e:
                 raise OSError(f"The cache {self.fn} cannot be read ({e}): delete it (and its .json) to rebuild it.") from e
             self.offset, self.shape = a.offset, a.shape[1:]; del a
-            self.fd = os.open(self.fn, os.O_RDONLY)
+            self.f = open(self.fn, 'rb', buffering=0)
         n = self.shape[0]*self.shape[1]
         out = torch.empty(len(idxs), 1, *self.shape, dtype=torch.uint8)
-        # pread into the batch, not a memory map: pages read stay in the OS page cache instead of this process's
-        # resident memory, and there is no copy
+        # read straight into the batch, not through a memory map: pages read stay in the OS page cache instead of
+        # this process's resident memory, and there is no copy (an unbuffered seek and read work on every OS)
         for row, i in zip(out.numpy().reshape(len(idxs), n), idxs):
-            if os.preadv(self.fd, [row], self.offset + int(i)*n) != n:
+            self.f.seek(self.offset + int(i)*n)
+            if self.f.readinto(row) != n:
                 raise OSError(f"The cache {self.fn} is shorter than its header says: delete it (and its .json) to rebuild it.")
         return TensorImage(out)
     def encodes(self, i): return self.read([i])[0]
