@@ -41,6 +41,16 @@ def _loader(which, manifest, root, size, workers, cache_dir):
     m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
     return cached_dataloaders(m, root, size=size, bs=64, batch_tfms=xray_tfms(size)[1], cache_dir=cache_dir, num_workers=workers, progress=False).train
 
+def _train_sample(root, cache_dir, n:int, seed:int) -> pd.DataFrame:
+    "A seeded sample of `n` images of the manifest's training split (the manifest written to `cache_dir`)."
+    m = prepare_manifest(root, cache_dir, seed=seed)
+    return m[m.split == 'train'].sample(min(n, (m.split == 'train').sum()), random_state=seed).reset_index(drop=True)
+
+def _in_fresh_process(name:str, *args):
+    "`cxr_nbdev.bench.<name>(*args)` in a spawned process: its own peak memory, no warm caches shared with this one."
+    f = getattr(importlib.import_module('cxr_nbdev.bench'), name)  # by module name, so the spawned process can import it
+    with mp.get_context('spawn').Pool(1) as pool: return pool.apply(f, args)
+
 def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, lean=False) -> dict:
     "Data-only and training throughput of one pipeline, and this process's peak memory (run it in a fresh process)."
     torch.manual_seed(0)
@@ -75,13 +85,8 @@ def benchmark(data:str|Path|None=None, # Data root; else `CXR_DATA`
     "Measure the original and our pipelines in fresh processes; one row each, then the ratios."
     root = get_data_path(data)
     with tempfile.TemporaryDirectory() as d:
-        m = prepare_manifest(root, d, seed=seed)
-        m = m[m.split == 'train'].sample(min(n, (m.split == 'train').sum()), random_state=seed).reset_index(drop=True)
-        ctx = mp.get_context('spawn')  # a fresh process per pipeline: its own peak memory, no shared warm caches
-        rows = []
-        for which in ('original', 'ours'):
-            measure = importlib.import_module('cxr_nbdev.bench')._measure  # by module name, so a spawned process can import it
-            with ctx.Pool(1) as pool: rows.append(pool.apply(measure, (which, m, root, size, workers, device, d, epochs, lean)))
+        m = _train_sample(root, d, n, seed)
+        rows = [_in_fresh_process('_measure', which, m, root, size, workers, device, d, epochs, lean) for which in ('original', 'ours')]
     res = pd.DataFrame(rows).set_index('pipeline')
     res.attrs = {'data_speedup': float(res.data_images_per_s['ours']/res.data_images_per_s['original']),
                  'train_speedup': float(res.train_images_per_s['ours']/res.train_images_per_s['original']),
@@ -120,11 +125,8 @@ def batch_profile(data:str|Path|None=None, # Data root; else `CXR_DATA`
     "Milliseconds per training batch (64 images) of each of our batch transforms, of reading and collating, and in total."
     root = get_data_path(data)
     with tempfile.TemporaryDirectory() as d:
-        m = prepare_manifest(root, d, seed=seed)
-        m = m[m.split == 'train'].sample(min(n, (m.split == 'train').sum()), random_state=seed).reset_index(drop=True)
-        run = importlib.import_module('cxr_nbdev.bench')._profile_run
-        with mp.get_context('spawn').Pool(1) as pool: res = pool.apply(run, (m, root, size, d, passes, lean, device))
-    return pd.Series(res, name='ms per batch')
+        return pd.Series(_in_fresh_process('_profile_run', _train_sample(root, d, n, seed), root, size, d, passes, lean, device),
+                         name='ms per batch')
 
 # %% ../nbs/07_benchmark.ipynb #9131531c
 def _linked_tree(src:Path, dest:Path, copies:int):
@@ -159,8 +161,7 @@ def peak_memory(data:str|Path, # A sample to repeat
     "Peak RSS of a fresh process that reads a `copies`× repeated data set through the cache and trains a few batches."
     with tempfile.TemporaryDirectory() as d:
         tree = Path(d)/'data'; _linked_tree(get_data_path(data), tree, copies)
-        run = importlib.import_module('cxr_nbdev.bench')._memory_run
-        with mp.get_context('spawn').Pool(1) as pool: return pool.apply(run, (tree, size, bs, train_batches, Path(d)/'cache', lean))
+        return _in_fresh_process('_memory_run', tree, size, bs, train_batches, Path(d)/'cache', lean)
 
 # %% ../nbs/07_benchmark.ipynb #3d92e5ec
 @call_parse

@@ -12,8 +12,7 @@ import numpy as np, pandas as pd, torch
 from PIL import Image, ImageFile
 import cxr_nbdev  # first, so its warning filter is in place before fastai is imported
 from fastcore.script import call_parse, store_true
-from fastai.data.block import DataBlock, CategoryBlock
-from fastai.data.block import TransformBlock
+from fastai.data.block import DataBlock, CategoryBlock, TransformBlock
 from fastai.data.transforms import ColReader, ColSplitter, IntToFloatTensor, Normalize
 from fastai.vision.core import PILImage, imagenet_stats
 from fastai.vision.augment import LightingTfm, Resize
@@ -267,7 +266,11 @@ class ByteToFloat(IntToFloatTensor):
     def __init__(self, lighting:list|None=None): super().__init__(); self.lighting = list(lighting or [])
     def __call__(self, b, split_idx=None, **kwargs): self.train = split_idx == 0; return super().__call__(b, split_idx=split_idx, **kwargs)
     def encodes(self, x:TensorImage):
-        if x.dtype != torch.uint8 or not (self.train and self.lighting): return x.float().div_(self.div)
+        if not (self.train and self.lighting): return x.float().div_(self.div)
+        if x.dtype != torch.uint8:  # no 256 levels to tabulate: fastai's way, pixel by pixel
+            x = x.float().div_(self.div)
+            for t in self.lighting: x = t(x, split_idx=0)
+            return x
         n, xp = x.shape[0], x.as_subclass(torch.Tensor)
         table = TensorImage((torch.arange(256, device=x.device, dtype=torch.float32)/self.div).expand(n, 1, 1, 256).contiguous())
         for t in self.lighting: table = t(table, split_idx=0)  # the lighting's own random draws, one per image
