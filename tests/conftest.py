@@ -1,24 +1,14 @@
 import os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
+from cxr_nbdev.data import sample_path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent/'shared'/'data'
-
-def _sample(env, name):
-    p = Path(os.environ.get(env, SHARED/name))
-    assert p.exists(), f'{p} is missing: set {env} to the {name} sample'
-    return p
 
 @pytest.fixture(scope='session')
 def mini():
-    "The 100-image real sample (CXR_DATA in CI)."
-    return _sample('CXR_DATA', 'cxr-mini')
-
-@pytest.fixture(scope='session')
-def dev():
-    "The 3,853-image real development sample."
-    return _sample('CXR_DEV', 'cxr-dev')
+    "The 100 real X-rays that ship inside the package."
+    return sample_path()
 
 def run_cli(*args, check=True, timeout=600, **kw):
     "Run a console script as a user would, returning the CompletedProcess."
