@@ -1,0 +1,90 @@
+"Every `cxr-*` command, given bad input, exits with status 2 and one `error:` line that names what is wrong, with no traceback."
+import json, os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+import pytest
+from PIL import Image
+from conftest import run_cli
+from cxr_nbdev.data import CLASSES, find_images, sample_path
+
+def tiny_tree(root, n=2, size=16):
+    "A flat `<Class>/*.png` tree of tiny generated images, for bad-input tests only."
+    for i, c in enumerate(CLASSES):
+        (root/c).mkdir(parents=True, exist_ok=True)
+        for j in range(n): Image.new('L', (size, size), 20*i + j + 1).save(root/c/f'{c}-{j}.png')
+    return root
+
+@pytest.fixture(scope='module')
+def trees(tmp_path_factory):
+    "Data folders with one defect each, and a tiny trained model folder."
+    d = tmp_path_factory.mktemp('trees')
+    real = (sample_path()/find_images(sample_path()).path[0]).read_bytes()  # a real X-ray, to cut in half
+    t = {}
+    def bad_files(r):
+        (r/'COVID'/'COVID-empty.png').write_bytes(b'')
+        (r/'Normal'/'Normal-text.png').write_text('hello')
+        (r/'Normal'/'Normal-half.png').write_bytes(real[:len(real)//2])
+    for name, defect in (('bad_files', bad_files), ('empty_class', lambda r: [f.unlink() for f in (r/'Viral Pneumonia').iterdir()]),
+                         ('unknown_class', lambda r: (r/'Pneumonia').mkdir()), ('other', lambda r: None)):
+        t[name] = tiny_tree(d/name); defect(t[name])
+    t['file'] = d/'other'/'COVID'/'COVID-0.png'
+    t['model'] = d/'model'
+    run_cli('cxr-train', '--data', 'sample', '--out', t['model'], '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
+    t['broken_model'] = d/'broken_model'; t['broken_model'].mkdir()
+    cfg = json.loads((t['model']/'model.json').read_text())
+    (t['broken_model']/'model.json').write_text(json.dumps({**cfg, 'format': 1}))
+    t['finished'] = t['model']
+    return t
+
+CASES = {  # name: (command line, words the error must contain); {x} are filled from `trees`
+    'data not found': ('cxr-data --data /no/such/folder --out {tmp}', ['/no/such/folder', '--data sample']),
+    'bad image files': ('cxr-data --data {bad_files} --out {tmp}', ['3 image file(s) cannot be read', 'COVID-empty.png: empty file',
+                                                                   'Normal-text.png: not an image', 'Normal-half.png: truncated', '--skip-bad']),
+    'empty class': ('cxr-data --data {empty_class} --out {tmp}', ["Class 'Viral Pneumonia' has no images"]),
+    'unknown class': ('cxr-data --data {unknown_class} --out {tmp}', ['Unknown class folder', 'Pneumonia']),
+    'manifest mismatch': ('cxr-data --data sample --out {model} --seed 7', ['not the one seed 7', 'delete the manifest to split again']),
+    'bad near-dup value': ('cxr-data --data sample --near-dup many --out {tmp}', ['--near-dup', 'many']),
+    'train: no data': ('cxr-train --data /no/such/folder --out {tmp}', ['/no/such/folder']),
+    'train: bad aug': ('cxr-train --data sample --aug heavy --out {tmp}/run', ['--aug must be one of light, original, none']),
+    'train: no cuda': ('cxr-train --data sample --device cuda --out {tmp}', ['--device cuda', 'no CUDA GPU']),
+    'train: nothing to resume': ('cxr-train --data sample --out {tmp} --resume', ['Nothing to resume']),
+    'train: finished run': ('cxr-train --data sample --out {finished} --resume --size 32 --epochs 1 --bs 16', ['that run finished']),
+    'evaluate: no model': ('cxr-evaluate --model {tmp}/none', ['No model.json', 'none']),
+    'evaluate: old model': ('cxr-evaluate --model {broken_model}', ['has format 1', 'model.json']),
+    'evaluate: bad split': ('cxr-evaluate --model {model} --split holdout', ['--split must be one of']),
+    'evaluate: other data': ('cxr-evaluate --model {model} --data {other}', ['no longer match the manifest', '--split all']),
+    'predict: no model': ('cxr-predict {file} --model {tmp}/none', ['No model.json']),
+    'predict: bad image': ('cxr-predict {tmp}/missing.png --model {model}', ['missing.png: no such file']),
+    'search: bad metric': ('cxr-grid-search --data sample --out {tmp} --metric loss', ['--metric must be one of']),
+    'report: no run': ('cxr-report {tmp}/none', ['No model.json']),
+    'report: not evaluated': ('cxr-report {model}', ['cxr-evaluate --model']),
+    'dashboard: no model': ('cxr-dashboard --model {tmp}/none', ['No model.json']),
+    'dashboard: other data': ('cxr-dashboard --model {model} --data {other}', ['--split all']),
+    'bench: no cuda': ('cxr-bench --data sample --device cuda', ['--device cuda']),
+    'download: offline': ('cxr-download', ['Could not download', '--data sample']),
+}
+
+@pytest.fixture(scope='module')
+def results(trees, tmp_path_factory):
+    "Every case run once, a few at a time (each is a process that spends most of its time importing torch and fastai)."
+    import torch
+    env = {k: v for k, v in os.environ.items() if k not in ('CXR_DATA', 'CXR_DEBUG')}
+    env.update(HTTPS_PROXY='http://127.0.0.1:9', HTTP_PROXY='http://127.0.0.1:9', KAGGLEHUB_CACHE=str(tmp_path_factory.mktemp('kaggle')))  # offline
+    def one(name):
+        if 'cuda' in name and torch.cuda.is_available(): return None
+        tmp = tmp_path_factory.mktemp('case')
+        return run_cli(*CASES[name][0].format(tmp=tmp, **trees).split(), check=False, env=env, timeout=300)
+    with ThreadPoolExecutor(4) as ex: return dict(zip(CASES, ex.map(one, CASES)))
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_error_is_one_line(name, results):
+    r = results[name]
+    if r is None: pytest.skip('this machine has CUDA')
+    assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-2000:])
+    assert 'Traceback' not in r.stderr, r.stderr
+    assert any(l.startswith('error:') or 'error: argument' in l for l in r.stderr.splitlines()), r.stderr
+    for w in CASES[name][1]: assert w in r.stderr, (w, r.stderr)
+
+def test_debug_shows_the_traceback(tmp_path):
+    r = run_cli('cxr-data', '--data', '/no/such/folder', '--out', tmp_path, '--debug', check=False)
+    assert r.returncode != 0 and 'Traceback' in r.stderr and 'DataNotFoundError' in r.stderr

@@ -1,0 +1,75 @@
+"`cxr-evaluate`, `cxr-predict` and `cxr-report` as subprocesses, on a tiny model trained on the sample."
+import json, shutil
+from pathlib import Path
+import pandas as pd
+import pytest
+from conftest import run_cli
+from cxr_nbdev.data import CLASSES, KAGGLE_FOLDER
+
+@pytest.fixture(scope='module')
+def model_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp('model')
+    run_cli('cxr-train', '--data', 'sample', '--out', out, '--size', '64', '--epochs', '4', '--bs', '16', '--quiet')
+    return out
+
+def test_evaluate_writes_its_report(model_dir, tmp_path):
+    r = run_cli('cxr-evaluate', '--model', model_dir, '--quiet')
+    shutil.copytree(model_dir/'eval-test', tmp_path/'test')
+    assert '95% CI' in r.stdout and 'Grad-CAM in the lungs, 4 images with a mask' in r.stdout
+    names = {p.name for p in (tmp_path/'test').iterdir()}
+    assert {'metrics.json', 'classification_report.txt', 'predictions.csv', 'confusion_matrix.png', 'reliability.png',
+            'gradcam.png', 'errors.png', 'cam_in_lungs.png'} <= names
+    m = json.loads((tmp_path/'test'/'metrics.json').read_text())
+    assert m['n'] == 16 and m['split'] == 'test' and not m['tta'] and 0 <= m['ece'] <= 1
+    assert m['accuracy_ci95'][0] <= m['accuracy'] <= m['accuracy_ci95'][1]
+    assert set(m['per_class']) == set(CLASSES) and m['cam_in_lungs']['overall']['n'] == 4
+
+def test_all_images_and_the_lung_audit(model_dir, mini, tmp_path):
+    run_cli('cxr-evaluate', '--model', model_dir, '--data', 'sample', '--split', 'all', '--out', tmp_path/'all', '--quiet')
+    m = json.loads((tmp_path/'all'/'metrics.json').read_text())
+    assert m['n'] == 100 and m['cam_in_lungs']['overall']['n'] == 25 and list(m['cam_in_lungs']['per_class']) == ['Viral Pneumonia']
+    p = pd.read_csv(tmp_path/'all'/'predictions.csv')
+    assert p.cam_in_lungs.notna().sum() == 25 and set(p[p.cam_in_lungs.notna()].label) == {'Viral Pneumonia'}
+    nomask = tmp_path/'nomask'
+    for c in CLASSES: shutil.copytree(mini/KAGGLE_FOLDER/c/'images', nomask/c/'images')
+    r = run_cli('cxr-evaluate', '--model', model_dir, '--data', nomask, '--split', 'all', '--out', tmp_path/'nm', '--quiet')
+    assert 'cam_in_lungs' not in json.loads((tmp_path/'nm'/'metrics.json').read_text()) and 'no image here has a lung mask' in r.stdout
+
+def test_tta_valid_and_the_report(model_dir, tmp_path):
+    if not (model_dir/'eval-test').exists(): run_cli('cxr-evaluate', '--model', model_dir, '--quiet')  # when run alone
+    run_cli('cxr-evaluate', '--model', model_dir, '--tta', '--quiet')
+    assert json.loads((model_dir/'eval-test-tta'/'metrics.json').read_text())['tta']
+    run_cli('cxr-evaluate', '--model', model_dir, '--split', 'valid', '--out', tmp_path/'v', '--quiet')
+    assert json.loads((tmp_path/'v'/'metrics.json').read_text())['n'] == 16
+    r = run_cli('cxr-report', model_dir, model_dir, '--data-as', 'sample', '--out', tmp_path/'table.md')
+    assert r.stdout == (tmp_path/'table.md').read_text()
+    head = r.stdout.splitlines()[0]
+    assert head.startswith('| run | model | recipe |') and 'test accuracy with TTA' in head
+    assert f'cxr-train --data sample --out {model_dir} --size 64 --epochs 4 --bs 16' in r.stdout
+    assert '+0.000 (+0.000 to +0.000)' in r.stdout  # a run against itself: no difference
+
+def test_predict_prints_json_and_names_a_bad_image(model_dir, mini, tmp_path):
+    m = pd.read_csv(model_dir/'manifest.csv')
+    imgs = [str(mini/p) for p in m.path[:2]]
+    bad = tmp_path/'broken.png'; bad.write_bytes(b'not a png')
+    r = run_cli('cxr-predict', imgs[0], bad, imgs[1], '--model', model_dir, '--json', '--cam', tmp_path/'cam.png', check=False)
+    assert r.returncode == 2 and 'broken.png: not an image' in r.stderr and 'Traceback' not in r.stderr
+    lines = [json.loads(l) for l in r.stdout.splitlines()]
+    assert [l['path'] for l in lines] == imgs
+    assert all(abs(sum(l['probs'].values()) - 1) < 1e-4 and l['label'] in l['probs'] for l in lines)
+    assert (tmp_path/'cam.png').stat().st_size > 1000
+    r = run_cli('cxr-predict', imgs[0], '--model', model_dir)
+    assert r.stdout.startswith(imgs[0]) and 'COVID=' in r.stdout
+
+def test_the_pretrained_network_end_to_end(mini, tmp_path):
+    "EfficientNet-Lite0 from its pip-installed ImageNet weights: trained, evaluated with TTA and the lung audit, and used to predict."
+    out = tmp_path/'lite0'
+    run_cli('cxr-train', '--data', 'sample', '--out', out, '--arch', 'efficientnet_lite0', '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
+    cfg = json.loads((out/'model.json').read_text())
+    assert cfg['arch']['name'] == 'efficientnet_lite0' and cfg['normalize']['mean'] == [0.5]*3 and cfg['train']['preset'] == 'efficientnet_lite0'
+    run_cli('cxr-evaluate', '--model', out, '--tta', '--quiet')
+    m = json.loads((out/'eval-test-tta'/'metrics.json').read_text())
+    assert m['n'] == 16 and m['tta'] and m['cam_in_lungs']['overall']['n'] == 4
+    imgs = [str(mini/p) for p in pd.read_csv(out/'manifest.csv').path[:2]]
+    r = run_cli('cxr-predict', *imgs, '--model', out, '--json', '--cam', tmp_path/'cam.png')
+    assert [json.loads(l)['path'] for l in r.stdout.splitlines()] == imgs and (tmp_path/'cam.png').exists()
