@@ -61,6 +61,7 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'dashboard: no model': ('cxr-dashboard --model {tmp}/none', ['No model.json']),
     'dashboard: other data': ('cxr-dashboard --model {model} --data {other}', ['--split all']),
     'bench: no cuda': ('cxr-bench --data sample --device cuda', ['--device cuda']),
+    'bench: too few images': ('cxr-bench --data sample --n 10', ['--n 10', 'at least 64']),
     'download: offline': ('cxr-download', ['Could not download', '--data sample']),
 }
 
