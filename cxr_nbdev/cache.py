@@ -4,11 +4,11 @@
 
 # %% ../nbs/03_cache.ipynb #1017407e
 from __future__ import annotations
-import hashlib, json, os
+import hashlib, json
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .core import CxrError
-from .data import CLASSES, PILXray
+from .data import CLASSES, PILXray, cache_folder
 from fastcore.basics import first
 from fastprogress.fastprogress import progress_bar
 from fastai.data.core import TfmdDL
@@ -35,7 +35,7 @@ def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
                 progress:bool=True, # Show a progress bar while building
                ) -> Path:
     "Decode, resize and store every image of `manifest` once; the path of the (possibly existing) cache file."
-    cache_dir = Path(cache_dir) if cache_dir else Path(os.environ.get('CXR_CACHE', Path.home()/'.cache'/'cxr_nbdev'))
+    cache_dir = Path(cache_dir) if cache_dir else cache_folder()
     cache_dir.mkdir(parents=True, exist_ok=True)
     fn = cache_dir/f'xray-{size}-{cache_key(manifest, size)}.npy'
     meta = fn.with_suffix('.json')

@@ -5,6 +5,7 @@
 # %% ../nbs/01_data.ipynb #380b58a7
 from __future__ import annotations
 import hashlib, io, os
+from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -17,7 +18,8 @@ from fastai.vision.core import PILImageBW
 # %% auto #0
 __all__ = ['CLASSES', 'KAGGLE_DATASET', 'KAGGLE_FOLDER', 'HOW_TO_GET_DATA', 'IMAGE_SUFFIXES', 'DataNotFoundError', 'sample_path',
            'download_kaggle', 'get_data_path', 'DataFolderError', 'find_class_dirs', 'find_images', 'to_grey8',
-           'load_xray', 'PILXray', 'BadImageError', 'scan_images', 'cxr_download']
+           'load_xray', 'PILXray', 'BadImageError', 'cache_folder', 'phash_file', 'known_phashes', 'remember_phashes',
+           'scan_images', 'cxr_download']
 
 # %% ../nbs/01_data.ipynb #5ba2a60a
 CLASSES = ('COVID', 'Lung_Opacity', 'Normal', 'Viral Pneumonia')
@@ -142,24 +144,52 @@ def _describe(e:Exception, n_bytes:int) -> str:
     if isinstance(e, (OSError, SyntaxError, EOFError)) and ('truncated' in str(e) or 'broken' in str(e)): return 'truncated'
     return f'cannot be decoded ({type(e).__name__}: {str(e)[:80]})'
 
-def _check_file(fn:Path) -> tuple:
+def _check_file(fn:Path, known:dict={}) -> tuple:
     "(SHA-1 of the bytes, perceptual hash, None) for a good file, (SHA-1, None, what is wrong) for a bad one."
     b = Path(fn).read_bytes()
+    h = hashlib.sha1(b).hexdigest()
+    if h in known: return h, known[h], None  # these bytes decoded before, so they decode again to the same hash
     try: ph = str(imagehash.phash(load_xray(b), hash_size=16))
-    except Exception as e: return hashlib.sha1(b).hexdigest(), None, _describe(e, len(b))
-    return hashlib.sha1(b).hexdigest(), ph, None
+    except Exception as e: return h, None, _describe(e, len(b))
+    return h, ph, None
+
+# %% ../nbs/01_data.ipynb #0f6cc6b5
+def cache_folder() -> Path:
+    "The project's cache folder: `$CXR_CACHE`, else `~/.cache/cxr_nbdev`."
+    return Path(os.environ.get('CXR_CACHE') or Path.home()/'.cache'/'cxr_nbdev')
+
+def phash_file() -> Path:
+    "The cache's file of perceptual hashes, one `SHA-1<tab>hash` per line, per version of `imagehash`."
+    return cache_folder()/f'phash16-imagehash{imagehash.__version__}.tsv'
+
+def known_phashes() -> dict:
+    "The perceptual hashes of the files scanned before, by the SHA-1 of their bytes."
+    fn = phash_file()
+    if not fn.exists(): return {}
+    rows = (l.split('\t') for l in fn.read_text().splitlines())
+    return {r[0]: r[1] for r in rows if len(r) == 2 and len(r[0]) == 40 and len(r[1]) == 64}  # a line cut short is left out
+
+def remember_phashes(new:dict):
+    "Append `new` (SHA-1 → perceptual hash) to the cache in one write, so that two runs at once do not mix lines."
+    if not new: return
+    try:
+        phash_file().parent.mkdir(parents=True, exist_ok=True)
+        with open(phash_file(), 'a') as f: f.write(''.join(f'{h}\t{p}\n' for h, p in new.items()))
+    except OSError: pass  # a cache that cannot be written costs time, not results
 
 # %% ../nbs/01_data.ipynb #b87c1581
 def scan_images(path:str|Path, # Data root, as for `find_images`
                 skip_bad:bool=False, # Leave out bad files instead of raising `BadImageError`
                 progress:bool|None=None, # Show a progress bar; default: for more than 1,000 files
+                cache:bool=True, # Reuse the perceptual hashes of files seen before, and keep the new ones
                ) -> tuple:
     "(images with `path`, `label`, `hash`, `phash`; bad files with `path`, `label`, `error`) under `path`."
     root = Path(path)
     df = find_images(root)
-    many = len(df) > 1000
-    checked = parallel(_check_file, [root/p for p in df.path], n_workers=min(os.cpu_count() or 1, 8) if many else 0,
+    many, known = len(df) > 1000, known_phashes() if cache else {}
+    checked = parallel(partial(_check_file, known=known), [root/p for p in df.path], n_workers=min(os.cpu_count() or 1, 8) if many else 0,
                        threadpool=True, progress=many if progress is None else progress)
+    if cache: remember_phashes({h: p for h, p, e in checked if p is not None and h not in known})
     df['hash'], df['phash'], errs = zip(*checked) if len(df) else ((), (), ())
     errs = pd.Series(errs, index=df.index)
     bad = df.loc[errs.notna(), ['path', 'label']].assign(error=errs[errs.notna()]).reset_index(drop=True)

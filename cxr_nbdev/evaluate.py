@@ -202,6 +202,7 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
                  n_boot:int=1000, # Bootstrap resamples
                  device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                  progress:bool=False, # Progress bars
+                 figures:bool=True, # Draw the pictures; False writes the metrics, report and predictions alone
                 ) -> dict:
     "Evaluate a saved model and write metrics, report, predictions and pictures into `out`."
     tm = TrainedModel(model_dir, device)
@@ -219,6 +220,7 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
                       pd.DataFrame(probs, columns=tm.classes).round(6)], axis=1)
     pred['cam_in_lungs'] = audit.set_index('row').cam_in_lungs.round(4).reindex(range(len(pred))).values if len(audit) else np.nan
     pred.to_csv(out/'predictions.csv', index=False, lineterminator='\n')
+    if not figures: return m
     figs = {'confusion_matrix.png': plot_confusion(m), 'reliability.png': plot_reliability(probs, targs),
             'gradcam.png': plot_gallery(interp, tm.config, tm.model, correct=True), 'errors.png': plot_gallery(interp, tm.config, tm.model)}
     if len(audit):
@@ -239,10 +241,11 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
                  tta:store_true=False, # Test-time augmentation: average over augmented views of each image
                  device:str='auto', # auto, cpu, cuda or mps
                  quiet:store_true=False, # No progress bar
+                 no_figures:store_true=False, # Metrics, report and predictions only, without the pictures (faster)
                 ):
     "Evaluate a trained model: metrics with confidence intervals, calibration, confusion matrix, Grad-CAM, errors, Grad-CAM in the lungs."
     import matplotlib; matplotlib.use('Agg')
-    m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet)
+    m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet, figures=not no_figures)
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
     print(f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI {lo:.3f}-{hi:.3f}), "
           f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f}")

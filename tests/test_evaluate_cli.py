@@ -39,8 +39,9 @@ def test_tta_valid_and_the_report(model_dir, tmp_path):
     if not (model_dir/'eval-test').exists(): run_cli('cxr-evaluate', '--model', model_dir, '--quiet')  # when run alone
     run_cli('cxr-evaluate', '--model', model_dir, '--tta', '--quiet')
     assert json.loads((model_dir/'eval-test-tta'/'metrics.json').read_text())['tta']
-    run_cli('cxr-evaluate', '--model', model_dir, '--split', 'valid', '--out', tmp_path/'v', '--quiet')
+    run_cli('cxr-evaluate', '--model', model_dir, '--split', 'valid', '--out', tmp_path/'v', '--quiet', '--no-figures')
     assert json.loads((tmp_path/'v'/'metrics.json').read_text())['n'] == 16
+    assert sorted(p.name for p in (tmp_path/'v').iterdir()) == ['classification_report.txt', 'metrics.json', 'predictions.csv']
     r = run_cli('cxr-report', model_dir, model_dir, '--data-as', 'sample', '--out', tmp_path/'table.md')
     assert r.stdout == (tmp_path/'table.md').read_text()
     head = r.stdout.splitlines()[0]
