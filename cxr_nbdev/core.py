@@ -65,10 +65,11 @@ def pick_device(device:str='auto', # `auto`, `cpu`, `cuda` (or `cuda:N`) or `mps
 def save_figure(fig, # A matplotlib figure
                 fn:str|Path, # PNG file to write
                 dpi:int=80, # Resolution
+                trim:bool=True, # Trim the margins to what is drawn (a second drawing pass)
                ) -> Path:
     "Write `fig` to `fn` and close it."
     import matplotlib.pyplot as plt
-    fig.savefig(fn, dpi=dpi, bbox_inches='tight'); plt.close(fig)
+    fig.savefig(fn, dpi=dpi, bbox_inches='tight' if trim else None); plt.close(fig)
     return Path(fn)
 
 # %% ../nbs/00_core.ipynb #432ba25e

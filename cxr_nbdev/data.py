@@ -144,11 +144,11 @@ def _describe(e:Exception, n_bytes:int) -> str:
     if isinstance(e, (OSError, SyntaxError, EOFError)) and ('truncated' in str(e) or 'broken' in str(e)): return 'truncated'
     return f'cannot be decoded ({type(e).__name__}: {str(e)[:80]})'
 
-def _check_file(fn:Path, known:dict={}) -> tuple:
+def _check_file(fn:Path, known:dict|None=None) -> tuple:
     "(SHA-1 of the bytes, perceptual hash, None) for a good file, (SHA-1, None, what is wrong) for a bad one."
     b = Path(fn).read_bytes()
     h = hashlib.sha1(b).hexdigest()
-    if h in known: return h, known[h], None  # these bytes decoded before, so they decode again to the same hash
+    if known and h in known: return h, known[h], None  # these bytes decoded before, so they decode again to the same hash
     try: ph = str(imagehash.phash(load_xray(b), hash_size=16))
     except Exception as e: return h, None, _describe(e, len(b))
     return h, ph, None
