@@ -306,7 +306,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     save_model(learn.model, out, {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
                                   'arch': a, 'data': 'sample' if root == sample_path() else str(root.absolute()),
                                   'train': asdict(cfg), 'metrics': metrics})
-    save_figure(plot_history(hist), out/'curves.png')
+    save_figure(plot_history(hist), out/'curves.png', trim=False)  # laid out by tight_layout: no second pass
     for f in ('checkpoint.pth', 'best.pth'): (out/f).unlink(missing_ok=True)
     return metrics
 
@@ -346,7 +346,8 @@ def cxr_train(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else
                     freeze_epochs=freeze_epochs, label_smoothing=label_smoothing, mix=mix, weighted=weighted, progressive=progressive,
                     keep=keep, patience=patience, seed=seed, near_dup=near_dup)
     cfg = preset_config(preset, **settings)
-    if not quiet: print(f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, {cfg.aug} augmentation.", flush=True)
+    if not quiet: print(f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, {cfg.aug} augmentation"
+                        + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
     try: m = train_model(cfg, data, out, resume=resume, device=device, cache=not no_cache, num_workers=workers,
                          low_memory=low_memory, progress=not quiet)
     except KeyboardInterrupt: raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
