@@ -159,8 +159,8 @@ def cache_folder() -> Path:
     return Path(os.environ.get('CXR_CACHE') or Path.home()/'.cache'/'cxr_nbdev')
 
 def phash_file() -> Path:
-    "The cache's file of perceptual hashes, one `SHA-1<tab>hash` per line, per version of `imagehash`."
-    return cache_folder()/f'phash16-imagehash{imagehash.__version__}.tsv'
+    "The cache's file of perceptual hashes, one `SHA-1<tab>hash` per line, per version of this package and of `imagehash`."
+    return cache_folder()/f'phash16-cxr_nbdev{cxr_nbdev.__version__}-imagehash{imagehash.__version__}.tsv'  # both shape the hash
 
 def known_phashes() -> dict:
     "The perceptual hashes of the files scanned before, by the SHA-1 of their bytes."

@@ -21,7 +21,9 @@ def test_defaults_and_the_original_preset(tmp_path):
     cfg = json.loads((tmp_path/'default'/'model.json').read_text())['train']
     assert (cfg['preset'], cfg['arch'], cfg['bn'], cfg['aug'], cfg['lr'], cfg['schedule'], cfg['size']) == ('default', 'simple', True, 'light', 0.01, 'one_cycle', 128)
     assert r.stdout.startswith('Preset default: simple, 128 px, 1 epochs')
-    run_cli('cxr-train', '--data', 'sample', '--out', tmp_path/'original', '--preset', 'original', '--epochs', '1', '--size', '64')
+    assert r.stdout.splitlines()[0].endswith('light augmentation.')  # no mixing callback named when there is none
+    r = run_cli('cxr-train', '--data', 'sample', '--out', tmp_path/'original', '--preset', 'original', '--epochs', '1', '--size', '64', '--mix', 'mixup')
+    assert r.stdout.startswith('Preset original: simple, 64 px, 1 epochs, lr 0.001, original augmentation, mixup.')
     cfg = json.loads((tmp_path/'original'/'model.json').read_text())['train']
     assert (cfg['preset'], cfg['bn'], cfg['aug'], cfg['lr'], cfg['dropout'], cfg['bs'], cfg['schedule'], cfg['keep']) == \
            ('original', False, 'original', 0.001, 0.3, 16, 'constant', 'last')
