@@ -22,11 +22,18 @@ from fastai.losses import CrossEntropyLossFlat
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'macro_f1', 'prediction_metrics',
-           'plot_confusion', 'plot_reliability', 'plot_gallery', 'lung_audit', 'lung_summary', 'evaluate_run',
-           'cxr_evaluate', 'cxr_predict']
+__all__ = ['tta_predictions', 'interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'macro_f1',
+           'prediction_metrics', 'plot_confusion', 'plot_reliability', 'plot_gallery', 'lung_audit', 'lung_summary',
+           'evaluate_run', 'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
+def tta_predictions(learn:Learner, # A Learner over the model
+                    dl, # Images, with or without labels
+                   ) -> tuple:
+    "fastai's `Learner.tta` over `dl`: (probabilities that sum to 1 per image, targets or None)."
+    preds, targs = learn.tta(dl=dl)
+    return preds/preds.sum(1, keepdim=True), targs  # fastai mixes the augmented and plain predictions geometrically
+
 def interpretation(tm:TrainedModel, # A loaded model folder
                    rows:pd.DataFrame, # Images to evaluate: `path` and `label`
                    root:str|Path, # Folder the paths are relative to
@@ -38,10 +45,7 @@ def interpretation(tm:TrainedModel, # A loaded model folder
     dl = tm.dataloader(rows.reset_index(drop=True), root, bs)
     learn = Learner(DataLoaders(dl, dl), tm.model, loss_func=CrossEntropyLossFlat())
     with learn.no_logging(), (contextlib.nullcontext() if progress else learn.no_bar()):
-        if tta:
-            preds, targs = learn.tta(dl=dl)
-            preds = preds/preds.sum(1, keepdim=True)  # fastai mixes the augmented and plain predictions geometrically
-        else: preds, targs = learn.get_preds(dl=dl)
+        preds, targs = tta_predictions(learn, dl) if tta else learn.get_preds(dl=dl)
     losses = torch.nn.functional.nll_loss(preds.clamp(min=1e-12).log(), targs, reduction='none')
     interp = ClassificationInterpretation(learn, dl, losses)
     interp.preds, interp.targs, interp.decoded = preds, targs, preds.argmax(1)
@@ -264,6 +268,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
                 model:str='runs/model', # Folder written by cxr-train
                 cam:str=None, # Write Grad-CAM overlays to this PNG
                 json:store_true=False, # One JSON object per line (path, label, probs) instead of text
+                tta:store_true=False, # Average the probabilities over augmented views of each image, as cxr-evaluate --tta
                 device:str='auto', # auto, cpu, cuda or mps
                ):
     "Print class probabilities for each image; optionally draw their Grad-CAM overlays."
@@ -277,8 +282,13 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         except FileNotFoundError: failed.append(f"{f}: no such file")
         except Exception as e: failed.append(f"{f}: {_describe(e, Path(f).stat().st_size)}")
     if good:
-        xs = torch.cat([b[0] for b in predict_dataloader(loaded, tm.config, bs=32, device=tm.device)])
-        cams, probs = gradcam(tm.model, xs)
+        dl = predict_dataloader(loaded, tm.config, bs=32, device=tm.device)
+        xs = torch.cat([b[0] for b in dl])
+        if tta:
+            learn = Learner(DataLoaders(dl, dl), tm.model, loss_func=CrossEntropyLossFlat())
+            with learn.no_logging(), learn.no_bar(): probs = tta_predictions(learn, dl)[0]
+            cams = gradcam(tm.model, xs, target=probs.argmax(1))[0]  # the map of the class the averaged views chose
+        else: cams, probs = gradcam(tm.model, xs)
         for f, p in zip(good, probs):
             label = tm.classes[int(p.argmax())]
             if json: print(_json.dumps({'path': f, 'label': label, 'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)}}))

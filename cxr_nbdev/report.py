@@ -54,14 +54,15 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
     ev = run/f'eval-{split}'/'metrics.json'
     if not ev.exists(): raise ModelNotFoundError(f"No {ev.parent.name}/metrics.json in {str(run)!r}: run `cxr-evaluate --model {run}` first.")
     m, train, hist = json.loads(ev.read_text()), cfg['train'], pd.read_csv(run/'history.csv')
-    tta = run/f'eval-{split}-tta'/'metrics.json'
+    tta_fn = run/f'eval-{split}-tta'/'metrics.json'
+    tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
     return {'run': run.name, 'model': train['arch'] + (' + BatchNorm' if train['arch'] == 'simple' and train['bn'] else ''),
             'recipe': ', '.join([train.get('preset', 'default')] + [f'{k} {v}' for k, v in changes(train).items()]),
             'size': train['size'], 'epochs': cfg['metrics']['epochs_run'], 'valid_accuracy': cfg['metrics']['valid_accuracy'],
             'valid_macro_f1': cfg['metrics']['valid_macro_f1'], 'test_accuracy': m['accuracy'], 'test_accuracy_ci95': m['accuracy_ci95'],
             'test_macro_f1': m['macro_f1'], 'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
             'recall': {c: v['recall'] for c, v in m['per_class'].items()},
-            'tta_accuracy': json.loads(tta.read_text())['accuracy'] if tta.exists() else None,
+            'tta_accuracy': tta.get('accuracy'), 'tta_macro_f1': tta.get('macro_f1'),
             'train_minutes': cfg['metrics']['train_minutes'], 'minutes_to_target': minutes_to(hist, target),
             'command': train_command(train, run, data_as or cfg.get('data', '?')), 'predictions': run/f'eval-{split}'/'predictions.csv'}
 
@@ -86,13 +87,14 @@ def results_table(runs:list, # Run folders
     rs = [run_summary(r, split, target, data_as) for r in runs]
     classes = list(rs[0]['recall'])
     head = ['run', 'model', 'recipe', 'epochs', 'valid accuracy', 'valid macro-F1', f'{split} accuracy (95% CI)', f'{split} macro-F1 (95% CI)',
-            'recall ' + ' / '.join(classes), 'ECE', f'{split} accuracy with TTA', 'train min', f'min to {target:g} valid accuracy']
+            'recall ' + ' / '.join(classes), 'ECE', f'{split} accuracy / macro-F1 with TTA', 'train min', f'min to {target:g} valid accuracy']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
     for r in rs:
         cells = [f"`{r['run']}`", r['model'], r['recipe'], r['epochs'], f"{r['valid_accuracy']:.3f}", f"{r['valid_macro_f1']:.3f}",
                  _ci(r['test_accuracy'], r['test_accuracy_ci95']), _ci(r['test_macro_f1'], r['test_macro_f1_ci95']),
                  ' / '.join(f"{r['recall'].get(c, float('nan')):.2f}" for c in classes), f"{r['ece']:.3f}",
-                 '–' if r['tta_accuracy'] is None else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f})",
+                 '–' if r['tta_accuracy'] is None else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f}) / "
+                                                       f"{r['tta_macro_f1']:.3f} ({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
                  f"{r['train_minutes']:.1f}", '–' if r['minutes_to_target'] is None else f"{r['minutes_to_target']:.1f}"]
         lines.append('| ' + ' | '.join(str(c) for c in cells) + ' |')
     lines += ['', '```bash'] + [r['command'] for r in rs] + ['```']

@@ -46,7 +46,7 @@ def test_tta_valid_and_the_report(model_dir, tmp_path):
     r = run_cli('cxr-report', model_dir, model_dir, '--data-as', 'sample', '--out', tmp_path/'table.md')
     assert r.stdout == (tmp_path/'table.md').read_text()
     head = r.stdout.splitlines()[0]
-    assert head.startswith('| run | model | recipe |') and 'test accuracy with TTA' in head
+    assert head.startswith('| run | model | recipe |') and 'test accuracy / macro-F1 with TTA' in head
     assert f'cxr-train --data sample --out {model_dir} --size 64 --epochs 4 --bs 16' in r.stdout
     assert '+0.000 (+0.000 to +0.000)' in r.stdout  # a run against itself: no difference
 
@@ -73,5 +73,5 @@ def test_the_pretrained_network_end_to_end(mini, tmp_path):
     m = json.loads((out/'eval-test-tta'/'metrics.json').read_text())
     assert m['n'] == 16 and m['tta'] and m['cam_in_lungs']['overall']['n'] == 4
     imgs = [str(mini/p) for p in pd.read_csv(out/'manifest.csv').path[:2]]
-    r = run_cli('cxr-predict', *imgs, '--model', out, '--json', '--cam', tmp_path/'cam.png')
+    r = run_cli('cxr-predict', *imgs, '--model', out, '--json', '--tta', '--cam', tmp_path/'cam.png')
     assert [json.loads(l)['path'] for l in r.stdout.splitlines()] == imgs and (tmp_path/'cam.png').exists()
