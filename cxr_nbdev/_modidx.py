@@ -102,6 +102,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'cxr_nbdev.data.to_grey8': ('data.html#to_grey8', 'cxr_nbdev/data.py')},
             'cxr_nbdev.evaluate': { 'cxr_nbdev.evaluate._accuracy': ('evaluate.html#_accuracy', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate._lung_stats': ('evaluate.html#_lung_stats', 'cxr_nbdev/evaluate.py'),
+                                    'cxr_nbdev.evaluate._predictor': ('evaluate.html#_predictor', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.bootstrap_ci': ('evaluate.html#bootstrap_ci', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.calibration_bins': ('evaluate.html#calibration_bins', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.cxr_evaluate': ('evaluate.html#cxr_evaluate', 'cxr_nbdev/evaluate.py'),

@@ -27,6 +27,10 @@ __all__ = ['tta_predictions', 'interpretation', 'calibration_bins', 'expected_ca
            'evaluate_run', 'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
+def _predictor(model, dl) -> Learner:
+    "A fastai `Learner` that only predicts with `model` over `dl` (cross-entropy gives the losses)."
+    return Learner(DataLoaders(dl, dl), model, loss_func=CrossEntropyLossFlat())
+
 def tta_predictions(learn:Learner, # A Learner over the model
                     dl, # Images, with or without labels
                    ) -> tuple:
@@ -43,7 +47,7 @@ def interpretation(tm:TrainedModel, # A loaded model folder
                   ) -> ClassificationInterpretation:
     "fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs` and `decoded` of one pass."
     dl = tm.dataloader(rows.reset_index(drop=True), root, bs)
-    learn = Learner(DataLoaders(dl, dl), tm.model, loss_func=CrossEntropyLossFlat())
+    learn = _predictor(tm.model, dl)
     with learn.no_logging(), (contextlib.nullcontext() if progress else learn.no_bar()):
         preds, targs = tta_predictions(learn, dl) if tta else learn.get_preds(dl=dl)
     losses = torch.nn.functional.nll_loss(preds.clamp(min=1e-12).log(), targs, reduction='none')
@@ -285,7 +289,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         dl = predict_dataloader(loaded, tm.config, bs=32, device=tm.device)
         xs = torch.cat([b[0] for b in dl])
         if tta:
-            learn = Learner(DataLoaders(dl, dl), tm.model, loss_func=CrossEntropyLossFlat())
+            learn = _predictor(tm.model, dl)
             with learn.no_logging(), learn.no_bar(): probs = tta_predictions(learn, dl)[0]
             cams = gradcam(tm.model, xs, target=probs.argmax(1))[0]  # the map of the class the averaged views chose
         else: cams, probs = gradcam(tm.model, xs)
