@@ -28,7 +28,7 @@ __all__ = ['tta_predictions', 'interpretation', 'calibration_bins', 'expected_ca
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
 def _predictor(model, dl) -> Learner:
-    "A fastai `Learner` that only predicts with `model` over `dl` (cross-entropy gives the losses)."
+    "A fastai `Learner` that only predicts, with `model` over `dl`."
     return Learner(DataLoaders(dl, dl), model, loss_func=CrossEntropyLossFlat())
 
 def tta_predictions(learn:Learner, # A Learner over the model
@@ -291,7 +291,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         if tta:
             learn = _predictor(tm.model, dl)
             with learn.no_logging(), learn.no_bar(): probs = tta_predictions(learn, dl)[0]
-            cams = gradcam(tm.model, xs, target=probs.argmax(1))[0]  # the map of the class the averaged views chose
+            cams = gradcam(tm.model, xs, target=probs.argmax(1))[0]  # the map of the class TTA chose
         else: cams, probs = gradcam(tm.model, xs)
         for f, p in zip(good, probs):
             label = tm.classes[int(p.argmax())]
