@@ -62,9 +62,11 @@ class CamBrowser:
         self.interp = i = interpretation(tm, rows.reset_index(drop=True), root)
         self.table = pd.DataFrame({'path': rows.path.values, 'label': [self.classes[t] for t in i.targs],
                                    'pred': [self.classes[d] for d in i.decoded], 'prob': i.preds.max(1).values.numpy(),
-                                   'loss': i.losses.numpy(), 'mask': [mask_path(root, p) for p in rows.path]})
+                                   'loss': i.losses.numpy(), 'mask': [mask_path(root, p) for p in rows.path],
+                                   'uncertain': i.trust.uncertain, 'ood': i.trust.ood, 'ood_score': i.trust.ood_score})
         self.table['correct'] = self.table.label == self.table.pred
         self.errors_only, self.scale = errors_only, scale or max(1, 256//tm.size)
+        self.trust_threshold = (tm.config.get('ood') or {}).get('threshold')
         self._make_widgets()
         self._refilter()
 
@@ -120,12 +122,15 @@ def render(self:CamBrowser):
     row = f.iloc[self.w_index.value - 1]
     x = item_batch(self.interp.dl, [row.name])[0]
     target = None if self.w_target.value == 'predicted' else self.classes.index(self.w_target.value)
-    cam, probs = gradcam(self.tm.model, x, target)
+    cam, _ = gradcam(self.tm.model, x, target)
+    probs = self.interp.preds[[row.name]]  # calibrated, as everywhere the project shows a probability
     mask = load_mask(row['mask']) if row['mask'] is not None else None
     self.w_image.value = overlay_png(x[0], cam[0], self.config, self.w_alpha.value, self.scale, mask if self.w_lungs.value else None)
     lungs = '' if mask is None else f' · {lung_share(cam[0], mask):.2f} of the map in the lungs (they cover {lung_area(mask, tuple(cam[0].shape)):.2f})'
     self.w_info.value = (f'<span class="cxr-info">{self.w_index.value} of {len(f)} · true <b>{row.label}</b> · predicted '
-                         f'<b>{row.pred}</b> {"✔" if row.correct else "✘"} · {Path(row.path).name}{lungs}</span>')
+                         f'<b>{row.pred}</b> {"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
+                         f'{Path(row.path).name}{lungs}</span>' + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} '
+                         f'&gt; {self.trust_threshold:.1f})</b>' if row.ood else ''))
     bars = ''.join(f'<tr><td>{c}</td><td><div style="background:#4c72b0;height:10px;width:{p*150:.0f}px"></div></td>'
                    f'<td>{p:.3f}</td></tr>' for c, p in zip(self.classes, probs[0].tolist()))
     self.w_probs.value = f'<table class="cxr-probs">{bars}</table>'

@@ -4,55 +4,39 @@
 
 # %% ../nbs/11_evaluate.ipynb #71cc5c5c
 from __future__ import annotations
-import contextlib, json as _json, sys  # `_json`: `cxr-predict`'s `--json` flag takes the plain name
+import json as _json, sys  # `_json`: `cxr-predict`'s `--json` flag takes the plain name
 from pathlib import Path
 from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
-from .core import CxrError, command, pick_device, save_figure
+from .core import CxrError, SettingError, command, save_figure
 from .data import CLASSES, load_xray, _describe
-from .inference import TrainedModel, item_batch, load_model, predict_dataloader
+from .inference import TrainedModel, item_batch, predict_dataloader, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
-from fastai.data.core import DataLoaders
+from .trust import Trust, aurc, risk_coverage, selective_accuracy, trusted_predictions
 from fastai.interpret import ClassificationInterpretation
-from fastai.learner import Learner
-import fastai.callback.progress  # adds Learner.no_bar
-from fastai.losses import CrossEntropyLossFlat
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['tta_predictions', 'interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'macro_f1',
-           'prediction_metrics', 'plot_confusion', 'plot_reliability', 'plot_gallery', 'lung_audit', 'lung_summary',
-           'evaluate_run', 'cxr_evaluate', 'cxr_predict']
+__all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'macro_f1', 'prediction_metrics',
+           'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage', 'plot_gallery', 'lung_audit',
+           'lung_summary', 'trust_metrics', 'evaluate_run', 'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
-def _predictor(model, dl) -> Learner:
-    "A fastai `Learner` that only predicts, with `model` over `dl`."
-    return Learner(DataLoaders(dl, dl), model, loss_func=CrossEntropyLossFlat())
-
-def tta_predictions(learn:Learner, # A Learner over the model
-                    dl, # Images, with or without labels
-                   ) -> tuple:
-    "fastai's `Learner.tta` over `dl`: (probabilities that sum to 1 per image, targets or None)."
-    preds, targs = learn.tta(dl=dl)
-    return preds/preds.sum(1, keepdim=True), targs  # fastai mixes the augmented and plain predictions geometrically
-
 def interpretation(tm:TrainedModel, # A loaded model folder
                    rows:pd.DataFrame, # Images to evaluate: `path` and `label`
                    root:str|Path, # Folder the paths are relative to
                    bs:int=64, # Batch size
                    tta:bool=False, # Test-time augmentation
-                   progress:bool=False, # fastai's progress bar
+                   progress:bool=False, # Progress bar
                   ) -> ClassificationInterpretation:
-    "fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs` and `decoded` of one pass."
+    "fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs`, `decoded` and `trust` of one pass."
     dl = tm.dataloader(rows.reset_index(drop=True), root, bs)
-    learn = _predictor(tm.model, dl)
-    with learn.no_logging(), (contextlib.nullcontext() if progress else learn.no_bar()):
-        preds, targs = tta_predictions(learn, dl) if tta else learn.get_preds(dl=dl)
-    losses = torch.nn.functional.nll_loss(preds.clamp(min=1e-12).log(), targs, reduction='none')
-    interp = ClassificationInterpretation(learn, dl, losses)
-    interp.preds, interp.targs, interp.decoded = preds, targs, preds.argmax(1)
+    a = trusted_predictions(tm, dl, tta, progress)
+    losses = torch.nn.functional.nll_loss(a.probs.clamp(min=1e-12).log(), a.targs, reduction='none')
+    interp = ClassificationInterpretation(predictor(tm.model, dl, tm.temperature), dl, losses)
+    interp.preds, interp.targs, interp.decoded, interp.trust = a.probs, a.targs, a.probs.argmax(1), a
     return interp
 
 # %% ../nbs/11_evaluate.ipynb #fe2a062c
@@ -132,15 +116,51 @@ def plot_confusion(metrics:dict, figsize=(10, 4)):
     fig.tight_layout()
     return fig
 
-def plot_reliability(probs, targets, n_bins:int=10, figsize=(4, 4)):
-    "Reliability diagram: accuracy per confidence bin against the diagonal."
-    import matplotlib.pyplot as plt
+def _reliability(ax, probs, targets, n_bins, title):
     b = calibration_bins(probs, targets, n_bins)
-    fig, ax = plt.subplots(figsize=figsize)
     ax.bar(b.lo, b.accuracy.fillna(0), width=1/n_bins, align='edge', edgecolor='k', alpha=0.7, label='accuracy')
     ax.plot([0, 1], [0, 1], 'k--', label='perfect calibration')
     ax.set_xlabel('confidence (top probability)'); ax.set_ylabel('accuracy')
-    ax.set_title(f'ECE = {expected_calibration_error(probs, targets, n_bins):.3f}'); ax.legend(loc='upper left')
+    ax.set_title(f'{title}ECE = {expected_calibration_error(probs, targets, n_bins):.3f}'); ax.legend(loc='upper left')
+
+def plot_reliability(probs, # (n, classes) calibrated probabilities
+                     targets, # (n,) true classes
+                     n_bins:int=10, # Confidence bins
+                     figsize=(4, 4), # Size of one panel
+                     before=None, # (n, classes) probabilities before calibration: a panel of their own, first
+                    ):
+    "Reliability diagram: accuracy per confidence bin against the diagonal (before and after calibration)."
+    import matplotlib.pyplot as plt
+    pairs = ([(before, 'before calibration\n')] if before is not None else []) + [(probs, 'calibrated\n' if before is not None else '')]
+    fig, axs = plt.subplots(1, len(pairs), figsize=(figsize[0]*len(pairs), figsize[1]), squeeze=False)
+    for ax, (p, title) in zip(axs[0], pairs): _reliability(ax, p, targets, n_bins, title)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/11_evaluate.ipynb #cdbe44c8
+def selective_metrics(probs, # (n, classes) calibrated probabilities
+                      targets, # (n,) true classes
+                      n_boot:int=1000, seed:int=0) -> dict:
+    "AURC and the accuracy at 90% and 80% coverage (most confident first), with bootstrap 95% CIs."
+    conf, right = np.asarray(probs).max(1), (np.asarray(probs).argmax(1) == np.asarray(targets)).astype(float)
+    out = {'aurc': aurc(conf, right), 'aurc_ci95': bootstrap_ci(aurc, conf, right, n_boot=n_boot, seed=seed)}
+    for cov in (0.9, 0.8):
+        def f(c, r): return selective_accuracy(c, r, cov)
+        out[f'accuracy_at_{cov:.0%}'] = f(conf, right)
+        out[f'accuracy_at_{cov:.0%}_ci95'] = bootstrap_ci(f, conf, right, n_boot=n_boot, seed=seed)
+    return out
+
+def plot_coverage(probs, targets, figsize=(4, 3.2), min_confidence:float|None=None):
+    "Accuracy against coverage, most confident first, with the model's confidence threshold marked."
+    import matplotlib.pyplot as plt
+    conf, right = np.asarray(probs).max(1), np.asarray(probs).argmax(1) == np.asarray(targets)
+    rc = risk_coverage(conf, right)
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot(rc.coverage, rc.accuracy, lw=2)
+    if min_confidence is not None and min_confidence > 0:
+        ax.axvline((conf >= min_confidence).mean(), color='grey', ls='--', label=f'answered at ≥ {min_confidence:.2f}'); ax.legend()
+    ax.set_xlabel('coverage (share answered)'); ax.set_ylabel('accuracy of the answered'); ax.set_ylim(max(0, rc.accuracy.min() - 0.05), 1.01)
+    ax.set_title(f'AURC = {aurc(conf, right):.3f}')
     return fig
 
 # %% ../nbs/11_evaluate.ipynb #710ddd80
@@ -201,6 +221,30 @@ def lung_summary(audit:pd.DataFrame, # From `lung_audit`
     return {'overall': _lung_stats(audit, n_boot, seed), 'per_class': {c: _lung_stats(g, n_boot, seed) for c, g in audit.groupby('label')}}
 
 # %% ../nbs/11_evaluate.ipynb #78267271
+def _nll(probs, targets) -> float: return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
+
+def trust_metrics(interp:ClassificationInterpretation, # From `interpretation`
+                  tm:TrainedModel, # Its model folder
+                  n_boot:int=1000) -> dict:
+    "Calibration before and after, the out-of-distribution pass rate and the selective-prediction figures."
+    a, probs, targs, tr = interp.trust, interp.preds.numpy(), interp.targs.numpy(), Trust.of(tm)
+    raw, answered = a.raw.numpy(), ~a.uncertain
+    return {'nll': _nll(probs, targs), 'temperature': tr.temperature if tr.checked else None,
+            'uncalibrated': {'ece': expected_calibration_error(raw, targs), 'nll': _nll(raw, targs)},
+            'ood': {'checked': tr.checked, 'threshold': tr.threshold, 'passed': float(1 - a.ood.mean()), 'flagged': int(a.ood.sum())},
+            'selective': {**selective_metrics(probs, targs, n_boot), 'min_confidence': tr.min_confidence, 'answered': float(answered.mean()),
+                          'accuracy_answered': _accuracy(targs[answered], probs.argmax(1)[answered]) if answered.any() else None}}
+
+def _predictions(rows, probs, interp, audit, classes) -> pd.DataFrame:
+    "The rows of `predictions.csv`."
+    a = interp.trust
+    pred = pd.concat([rows[['path', 'label']].reset_index(drop=True), pd.DataFrame({'pred': [classes[i] for i in probs.argmax(1)]}),
+                      pd.DataFrame(probs, columns=classes).round(6)], axis=1)
+    pred['uncertain'], pred['ood'], pred['ood_score'] = a.uncertain, a.ood, np.round(a.ood_score, 3)
+    if np.isnan(a.ood_score).all(): pred['ood'] = None  # a model without the check: unknown, not "passed"
+    pred['cam_in_lungs'] = audit.set_index('row').cam_in_lungs.round(4).reindex(range(len(pred))).values if len(audit) else np.nan
+    return pred
+
 def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
                  data:str|Path|None=None, # Data folder; default the one the model was trained on
                  split:str='test', # `test`, `valid` or `train` of its manifest, or `all` images under `data`
@@ -218,18 +262,17 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     out = Path(out or Path(model_dir)/f"eval-{split}{'-tta' if tta else ''}"); out.mkdir(parents=True, exist_ok=True)
     interp = interpretation(tm, rows, root, bs, tta, progress)
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
-    m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), 'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root)}
+    m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
+         'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root)}
     audit = lung_audit(interp, tm.model, rows, root)
     if len(audit): m['cam_in_lungs'] = lung_summary(audit, n_boot)
     (out/'metrics.json').write_text(_json.dumps(m, indent=2) + '\n')
     (out/'classification_report.txt').write_text(classification_report(targs, probs.argmax(1), labels=range(len(tm.classes)),
                                                                     target_names=tm.classes, digits=3, zero_division=0))
-    pred = pd.concat([rows[['path', 'label']].reset_index(drop=True), pd.DataFrame({'pred': [tm.classes[i] for i in probs.argmax(1)]}),
-                      pd.DataFrame(probs, columns=tm.classes).round(6)], axis=1)
-    pred['cam_in_lungs'] = audit.set_index('row').cam_in_lungs.round(4).reindex(range(len(pred))).values if len(audit) else np.nan
-    pred.to_csv(out/'predictions.csv', index=False, lineterminator='\n')
+    _predictions(rows, probs, interp, audit, tm.classes).to_csv(out/'predictions.csv', index=False, lineterminator='\n')
     if not figures: return m
-    figs = {'confusion_matrix.png': plot_confusion(m), 'reliability.png': plot_reliability(probs, targs),
+    figs = {'confusion_matrix.png': plot_confusion(m), 'reliability.png': plot_reliability(probs, targs, before=interp.trust.raw.numpy()),
+            'coverage.png': plot_coverage(probs, targs, min_confidence=m['selective']['min_confidence']),
             'gradcam.png': plot_gallery(interp, tm.config, tm.model, correct=True), 'errors.png': plot_gallery(interp, tm.config, tm.model)}
     if len(audit):
         low = audit.sort_values('cam_in_lungs').head(8)
@@ -256,7 +299,12 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
     m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet, figures=not no_figures)
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
     print(f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI {lo:.3f}-{hi:.3f}), "
-          f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f}")
+          f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f} (before calibration {m['uncalibrated']['ece']:.3f})")
+    s, o = m['selective'], m['ood']
+    print(f"Accuracy of the 90% most confident {s['accuracy_at_90%']:.3f} (95% CI {s['accuracy_at_90%_ci95'][0]:.3f}-"
+          f"{s['accuracy_at_90%_ci95'][1]:.3f}), AURC {s['aurc']:.3f}; answered with confidence {s['answered']:.0%}; "
+          + (f"passed the out-of-distribution check {o['passed']:.1%} ({o['flagged']} flagged)" if o['checked'] else
+             f"no out-of-distribution check (add it with `cxr-calibrate --model {model}`)"))
     for c, v in m['per_class'].items():
         print(f"  {c:16s} recall {v['recall']:.3f}  precision {v['precision']:.3f}  AUC {v['auc'] if v['auc'] is None else round(v['auc'], 3)}")
     if 'cam_in_lungs' in m:
@@ -267,19 +315,28 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
     print(f"Wrote {out or Path(model)/(f'eval-{split}' + ('-tta' if tta else ''))}")
 
 # %% ../nbs/11_evaluate.ipynb #641e136a
+def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool, score:float, threshold:float|None) -> str:
+    "One image's line of `cxr-predict`."
+    flags = (' uncertain' if uncertain else '') + (f' not a chest X-ray? (score {score:.1f} > {threshold:.1f})' if ood else '')
+    return f"{f}: {classes[int(p.argmax())]}{flags} " + ' '.join(f"{c}={float(v):.3f}" for c, v in zip(classes, p))
+
 @command
 def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'}],
                 model:str='runs/model', # Folder written by cxr-train
                 cam:str=None, # Write Grad-CAM overlays to this PNG
-                json:store_true=False, # One JSON object per line (path, label, probs) instead of text
+                json:store_true=False, # One JSON object per line (path, label, probs, uncertain, ood, ood_score) instead of text
                 tta:store_true=False, # Average the probabilities over augmented views of each image, as cxr-evaluate --tta
+                min_confidence:float=None, # Say "uncertain" below this calibrated top probability (default: the model's)
                 device:str='auto', # auto, cpu, cuda or mps
                ):
-    "Print class probabilities for each image; optionally draw their Grad-CAM overlays."
+    "Print calibrated class probabilities for each image, flag images that are not chest X-rays and answers that are not sure."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        raise SettingError(f"--min-confidence must be between 0 and 1, not {min_confidence}.")
     files = [images] if isinstance(images, str) else list(images)
-    tm = TrainedModel(model, device)
+    tm = TrainedModel(model, device); tr = Trust.of(tm)
+    if tr.note(model): print(tr.note(model), file=sys.stderr)
     good, loaded, failed = [], [], []
     for f in files:  # decode each file once: a bad one is named here, the good ones go on to the model as images
         try: loaded.append(load_xray(f)); good.append(f)
@@ -287,19 +344,19 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         except Exception as e: failed.append(f"{f}: {_describe(e, Path(f).stat().st_size)}")
     if good:
         dl = predict_dataloader(loaded, tm.config, bs=32, device=tm.device)
+        a = trusted_predictions(tm, dl, tta)
+        if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
         xs = torch.cat([b[0] for b in dl])
-        if tta:
-            learn = _predictor(tm.model, dl)
-            with learn.no_logging(), learn.no_bar(): probs = tta_predictions(learn, dl)[0]
-            cams = gradcam(tm.model, xs, target=probs.argmax(1))[0]  # the map of the class TTA chose
-        else: cams, probs = gradcam(tm.model, xs)
-        for f, p in zip(good, probs):
-            label = tm.classes[int(p.argmax())]
-            if json: print(_json.dumps({'path': f, 'label': label, 'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)}}))
-            else: print(f"{f}: {label} " + ' '.join(f"{c}={float(v):.3f}" for c, v in zip(tm.classes, p)))
+        cams = gradcam(tm.model, xs, target=a.probs.argmax(1))[0]  # the map of the class shown
+        for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
+            if json: print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())], 'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
+                                        'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
+                                        'ood_score': round(float(s), 3) if tr.checked else None}))
+            else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
         if cam:
             fig, axs = plt.subplots(1, len(good), figsize=(3.5*len(good), 3.5), squeeze=False)
-            for ax, f, x, c, p in zip(axs[0], good, xs, cams, probs):
-                show_cam(x, c, tm.config, ax=ax, title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})")
+            for ax, f, x, c, p, o in zip(axs[0], good, xs, cams, a.probs, a.ood):
+                show_cam(x, c, tm.config, ax=ax, title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})"
+                                                         + (' not an X-ray?' if o else ''))
             save_figure(fig, cam)
     if failed: raise CxrError(f"{len(failed)} of {len(files)} image(s) could not be read:\n  " + '\n  '.join(failed))

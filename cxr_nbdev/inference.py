@@ -14,14 +14,18 @@ from .data import PILXray, get_data_path, sample_path, scan_images
 from .split import ManifestError, NEAR_DUP, SPLITS, prepare_manifest
 from .augment import GreyNormalize, LightingToFloat, xray_tfms
 from .model import create_model
-from fastai.data.core import Datasets, TfmdDL
+from fastai.data.core import DataLoaders, Datasets, TfmdDL
 from fastai.data.transforms import Categorize, ColReader, ToTensor
 from fastai.torch_core import to_device
 from fastai.vision.augment import LightingTfm, Resize
+from fastai.learner import Learner
+from fastai.losses import CrossEntropyLossFlat
+import fastai.callback.progress  # adds Learner.no_bar
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'ModelNotFoundError', 'ModelFileError', 'atomic_save', 'save_model', 'load_model',
-           'predict_dataloader', 'item_batch', 'denormalize', 'predict_files', 'TrainedModel']
+           'predict_dataloader', 'item_batch', 'denormalize', 'calibrated_softmax', 'predictor', 'tta_predictions',
+           'predict_files', 'TrainedModel']
 
 # %% ../nbs/07_inference.ipynb #8b287c65
 MODEL_FORMAT = 2
@@ -102,15 +106,42 @@ def denormalize(x:torch.Tensor, # One normalised input (3, H, W)
     mean, std = (torch.tensor(config['normalize'][k], device=x.device)[:, None, None] for k in ('mean', 'std'))
     return (x*std + mean).clamp(0, 1).mean(0).cpu()
 
+# %% ../nbs/07_inference.ipynb #9825b1db
+def calibrated_softmax(logits:torch.Tensor, # (n, classes) raw outputs of a model
+                       temperature:float=1., # From `model.json` (`temperature`); 1: the plain softmax
+                      ) -> torch.Tensor:
+    "Class probabilities from `logits` scaled by the model's temperature."
+    return (logits.float()/temperature).softmax(-1)
+
+# %% ../nbs/07_inference.ipynb #9507b1e5
+def predictor(model:nn.Module, # A trained model
+              dl:TfmdDL, # Its images, from `predict_dataloader`
+              temperature:float=1., # The model's temperature
+             ) -> Learner:
+    "A fastai `Learner` that only predicts, with `model` over `dl` and the calibrated softmax as activation."
+    loss = CrossEntropyLossFlat()
+    loss.activation = lambda x: calibrated_softmax(x, temperature)  # what get_preds and tta apply to the logits
+    return Learner(DataLoaders(dl, dl), model, loss_func=loss)
+
+# %% ../nbs/07_inference.ipynb #f2f5c0bd
+def tta_predictions(learn:Learner, # From `predictor`
+                    dl:TfmdDL, # Images, with or without labels
+                   ) -> tuple:
+    "fastai's `Learner.tta` over `dl`: (probabilities, one row per image, targets or None)."
+    with learn.no_logging(), learn.no_bar(): return learn.tta(dl=dl)
+
 # %% ../nbs/07_inference.ipynb #fb37cd95
 def predict_files(model:nn.Module, # Model from `load_model`
                   config:dict, # Its config
                   files:list, # Image files or PIL images
                   bs:int=64, # Batch size
+                  tta:bool=False, # Average over augmented views (fastai's `Learner.tta`)
                  ) -> torch.Tensor:
-    "Class probabilities (one row per file, columns in `config['classes']` order)."
-    dev = next(model.parameters()).device
-    with torch.no_grad(): return torch.cat([model.eval()(b[0]).float().softmax(1).cpu() for b in predict_dataloader(files, config, bs=bs, device=dev)])
+    "Calibrated class probabilities (one row per file, columns in `config['classes']` order)."
+    dl = predict_dataloader(files, config, bs=bs, device=next(model.parameters()).device)
+    t = config.get('temperature', 1.)
+    if tta: return tta_predictions(predictor(model, dl, t), dl)[0]
+    with torch.no_grad(): return torch.cat([calibrated_softmax(model.eval()(b[0]), t).cpu() for b in dl])
 
 # %% ../nbs/07_inference.ipynb #3c924671
 class TrainedModel:
@@ -121,6 +152,7 @@ class TrainedModel:
         self.path, self.device = Path(path), pick_device(device)
         model, self.config = load_model(path)
         self.model, self.classes, self.size = model.to(self.device), list(self.config['classes']), self.config['size']
+        self.temperature = float(self.config.get('temperature', 1.))  # 1: a model from before calibration
 
     def images(self, data:str|Path|None=None, # Data root; default the one the model was trained on
                split:str='test', # `test`, `valid` or `train` of its manifest, or `all` images under `data`

@@ -17,6 +17,7 @@ from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
 from .model import ARCHS, body_and_head, check_arch, create_model, input_stats
 from .inference import atomic_save, save_model
+from .trust import calibrate_model, _trust_line
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastcore.script import bool_arg, store_true
@@ -306,6 +307,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     save_model(learn.model, out, {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
                                   'arch': a, 'data': 'sample' if root == sample_path() else str(root.absolute()),
                                   'train': asdict(cfg), 'metrics': metrics})
+    calibrate_model(out, root, bs=cfg.bs, device=device)  # the checks of the trust chapter, into model.json
     save_figure(plot_history(hist), out/'curves.png', trim=False)  # laid out by tight_layout: no second pass
     for f in ('checkpoint.pth', 'best.pth'): (out/f).unlink(missing_ok=True)
     return metrics
@@ -353,3 +355,4 @@ def cxr_train(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else
     except KeyboardInterrupt: raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
     print(f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy {m['valid_accuracy']:.4f}, "
           f"macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of training. Saved to {out}")
+    print(_trust_line(json.loads((Path(out)/'model.json').read_text())))

@@ -18,11 +18,16 @@ def test_evaluate_writes_its_report(model_dir, tmp_path):
     assert '95% CI' in r.stdout and 'Grad-CAM in the lungs, 4 images with a mask' in r.stdout
     names = {p.name for p in (tmp_path/'test').iterdir()}
     assert {'metrics.json', 'classification_report.txt', 'predictions.csv', 'confusion_matrix.png', 'reliability.png',
-            'gradcam.png', 'errors.png', 'cam_in_lungs.png'} <= names
+            'coverage.png', 'gradcam.png', 'errors.png', 'cam_in_lungs.png'} <= names
     m = json.loads((tmp_path/'test'/'metrics.json').read_text())
     assert m['n'] == 16 and m['split'] == 'test' and not m['tta'] and 0 <= m['ece'] <= 1
     assert m['accuracy_ci95'][0] <= m['accuracy'] <= m['accuracy_ci95'][1]
     assert set(m['per_class']) == set(CLASSES) and m['cam_in_lungs']['overall']['n'] == 4
+    assert m['ood']['checked'] and 0 <= m['ood']['passed'] <= 1 and 'ece' in m['uncalibrated'] and m['temperature'] > 0
+    assert {'aurc', 'accuracy_at_90%', 'accuracy_at_90%_ci95', 'accuracy_at_80%'} <= set(m['selective'])
+    assert 'before calibration' in r.stdout and 'Accuracy of the 90% most confident' in r.stdout
+    p = pd.read_csv(tmp_path/'test'/'predictions.csv')
+    assert {'uncertain', 'ood', 'ood_score'} <= set(p.columns) and p.ood_score.notna().all()
 
 def test_all_images_and_the_lung_audit(model_dir, mini, tmp_path):
     run_cli('cxr-evaluate', '--model', model_dir, '--data', 'sample', '--split', 'all', '--out', tmp_path/'all', '--quiet')
@@ -75,3 +80,27 @@ def test_the_pretrained_network_end_to_end(mini, tmp_path):
     imgs = [str(mini/p) for p in pd.read_csv(out/'manifest.csv').path[:2]]
     r = run_cli('cxr-predict', *imgs, '--model', out, '--json', '--tta', '--cam', tmp_path/'cam.png')
     assert [json.loads(l)['path'] for l in r.stdout.splitlines()] == imgs and (tmp_path/'cam.png').exists()
+
+def test_predict_json_flags_a_photo_and_an_old_model_still_predicts(model_dir, mini, tmp_path):
+    "The --json fields, a photo flagged, --min-confidence, and a model folder from before the trust checks."
+    import skimage.data
+    photo = Path(skimage.data.__file__).parent/'page.png'  # a scanned page of text
+    xray = str(mini/pd.read_csv(model_dir/'manifest.csv').query("split == 'train'").path.iloc[0])
+    r = run_cli('cxr-predict', xray, photo, '--model', model_dir, '--json', '--min-confidence', '1')
+    x, p = (json.loads(l) for l in r.stdout.splitlines())
+    assert set(x) == {'path', 'label', 'probs', 'uncertain', 'ood', 'ood_score'} and x['uncertain'] and p['uncertain']
+    assert p['ood'] is True and x['ood'] is False and p['ood_score'] > x['ood_score'] and r.stderr == ''
+    text = run_cli('cxr-predict', photo, '--model', model_dir).stdout
+    assert 'not a chest X-ray? (score' in text, text
+    old = tmp_path/'old'; shutil.copytree(model_dir, old, ignore=shutil.ignore_patterns('eval-*', 'ood.npz'))
+    cfg = json.loads((old/'model.json').read_text())
+    (old/'model.json').write_text(json.dumps({k: v for k, v in cfg.items() if k not in ('temperature', 'ood', 'selective')}))
+    r = run_cli('cxr-predict', xray, '--model', old, '--json')
+    line = json.loads(r.stdout)
+    assert line['ood'] is None and line['ood_score'] is None and not line['uncertain']
+    assert r.stderr.startswith('note: ') and f'cxr-calibrate --model {old}' in r.stderr
+    r = run_cli('cxr-calibrate', '--model', old)
+    assert r.stdout.startswith('Temperature ') and (old/'ood.npz').exists()
+    assert json.loads(run_cli('cxr-predict', xray, '--model', old, '--json').stdout)['ood'] is False
+    r = run_cli('cxr-ood', '--model', old)
+    assert r.stdout.startswith('AUROC ') and (old/'eval-ood'/'ood.json').exists()
