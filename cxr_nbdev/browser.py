@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_browser.ipynb #bc7eac7c
 from __future__ import annotations
-import io, os, socket, subprocess, sys, tempfile
+import ctypes, io, os, signal, socket, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import ipywidgets as W
@@ -17,7 +17,8 @@ from .evaluate import interpretation
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['outline', 'overlay_png', 'CamBrowser', 'dashboard_browser', 'free_port', 'dashboard_command', 'cxr_dashboard']
+__all__ = ['outline', 'overlay_png', 'CamBrowser', 'dashboard_browser', 'free_port', 'dashboard_command', 'check_port',
+           'cxr_dashboard']
 
 # %% ../nbs/13_browser.ipynb #611b04d5
 def _jet(cam:np.ndarray) -> np.ndarray:
@@ -172,24 +173,54 @@ def dashboard_command(nb:Path, port:int, host:str='127.0.0.1') -> list:
     return [sys.executable, '-m', 'voila', str(nb), f'--port={port}', '--no-browser', f'--Voila.ip={host}', '--strip_sources=True']
 
 # %% ../nbs/13_browser.ipynb #70630ad2
+def check_port(host:str, # Address to listen on
+               port:int, # Port, 1-65535, or 0 for any free one
+              ) -> int:
+    "`port` (a free one for 0) if the dashboard can listen on `host`:`port` now; else `SettingError`."
+    if not isinstance(port, int) or not 0 <= port <= 65535: raise SettingError(f"--port must be in 1-65535 (or 0 for any free port), not {port}.")
+    if port == 0: return free_port(host)
+    try:
+        with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s: s.bind((host, port))
+    except OSError as e: raise SettingError(f"Cannot listen on {host}:{port} ({e.strerror or e}): it is in use or not an address of "
+                                            "this machine. Choose another --port (0: any free one) or --host.") from None
+    return port
+
+def _die_with_parent():
+    "In the server's process (Linux): receive SIGTERM when `cxr-dashboard` ends, even by SIGKILL."
+    try: ctypes.CDLL('libc.so.6').prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError: pass
+
+def _serve(cmd:list, env:dict) -> int:
+    "Run the server until it ends, or until this process is interrupted or terminated; never leave it running."
+    def _term(*_): raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, _term)  # SIGTERM ends the server as Ctrl-C does
+    proc = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent if sys.platform.startswith('linux') else None)
+    try: return proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        if proc.poll() is None:
+            proc.terminate()
+            try: proc.wait(10)
+            except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+
 @command
 def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
                   data:str=None, # Data folder; default the one the model was trained on
                   split:str='test', # test, valid or train (of the model's manifest), or all (every image under --data)
                   host:str='127.0.0.1', # Address to listen on; the page has no login
-                  port:int=8866, # Port (0: any free port)
+                  port:int=8866, # Port, 1-65535 (0: any free port)
                   device:str='auto', # auto, cpu, cuda or mps
                  ):
     "Serve the Grad-CAM browser of a trained model as a web page (Voilà)."
     from fastcore.nbio import mk_cell, new_nb, write_nb
     try: import voila, ipykernel  # noqa: F401
     except ImportError: raise SettingError('cxr-dashboard needs Voilà and ipykernel: pip install "cxr_nbdev[dashboard]"') from None
+    port = check_port(host, port)  # before the model is read: a bad port fails at once
     tm = TrainedModel(model, device)
     rows, root = tm.images(data, split)  # fail here, with a clear message, rather than inside the page's kernel
     if not len(rows): raise SettingError(f"The {split} split has no images to browse.")
     if host not in ('127.0.0.1', 'localhost', '::1'):
-        print(f"warning: the dashboard has no login, and anyone who can reach {host}:{port or '<port>'} can see these X-rays.", file=sys.stderr)
-    port = port or free_port(host)
+        print(f"warning: the dashboard has no login, and anyone who can reach {host}:{port} can see these X-rays.", file=sys.stderr)
     with tempfile.TemporaryDirectory() as d:
         nb = Path(d)/'cxr_dashboard.ipynb'
         page = new_nb([mk_cell('# Chest X-ray Grad-CAM browser', cell_type='markdown'), mk_cell(_DASHBOARD_CELL)])
@@ -197,7 +228,6 @@ def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
         write_nb(page, nb)
         env = {**os.environ, 'CXR_DASHBOARD_MODEL': str(Path(model).absolute()), 'CXR_DASHBOARD_DATA': str(Path(root).absolute()),
                'CXR_DASHBOARD_SPLIT': split, 'CXR_DASHBOARD_DEVICE': device}
-        proc = subprocess.Popen(dashboard_command(nb, port, host), env=env)
         print(f'Dashboard: http://{host}:{port}/', flush=True)
-        try: proc.wait()
-        except KeyboardInterrupt: proc.terminate(); proc.wait()
+        rc = _serve(dashboard_command(nb, port, host), env)
+    if rc not in (0, -signal.SIGTERM, 130): raise CxrError(f"The dashboard's server (Voilà) ended with status {rc}: see its messages above.")

@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #646f0afc
 from __future__ import annotations
-import ctypes, os, platform, sys
+import ctypes, errno, os, platform, signal, sys
 from functools import wraps
 from pathlib import Path
 import torch
 from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['CxrError', 'SettingError', 'command', 'pick_device', 'save_figure', 'keep_freed_memory', 'fast_cpu_steps',
-           'nbdev_test_setup']
+__all__ = ['CxrError', 'SettingError', 'command', 'pick_device', 'save_figure', 'out_folder', 'keep_freed_memory',
+           'fast_cpu_steps', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
 class CxrError(Exception):
@@ -23,6 +23,14 @@ class SettingError(CxrError, ValueError):
 
 # %% ../nbs/00_core.ipynb #fa7ff609
 def _debugging() -> bool: return os.environ.get('CXR_DEBUG', '') not in ('', '0')
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
+
+def _write_error(e:OSError) -> str:
+    "A failed write (disk full, no permission) in words, with the file."
+    where = f' {str(e.filename)!r}' if e.filename else ''
+    what = 'the disk is full' if e.errno in (errno.ENOSPC, errno.EDQUOT) else 'no permission to write'
+    return f"Cannot write{where}: {what} ({e.strerror or os.strerror(e.errno)}). Files written before are intact; free space or fix the permission, then run again."
 
 def command(func):
     "A console command from `func`: its options from the signature, a `CxrError` as one `error:` line and status 2."
@@ -41,6 +49,9 @@ def command(func):
         except KeyboardInterrupt:
             if debug: raise
             print('interrupted', file=sys.stderr); sys.exit(130)
+        except OSError as e:
+            if debug or e.errno not in _WRITE_ERRORS: raise
+            print(f'error: {_write_error(e)}', file=sys.stderr); sys.exit(2)
     return _cmd
 
 # %% ../nbs/00_core.ipynb #394709cb
@@ -71,6 +82,18 @@ def save_figure(fig, # A matplotlib figure
     import matplotlib.pyplot as plt
     fig.savefig(fn, dpi=dpi, bbox_inches='tight' if trim else None); plt.close(fig)
     return Path(fn)
+
+# %% ../nbs/00_core.ipynb #dc91703c
+def out_folder(path:str|Path, # The folder to write into (made if missing)
+               option:str='--out', # The option that named it, for the message
+              ) -> Path:
+    "`path` as a folder that exists, or `SettingError` if it is a file."
+    path = Path(path)
+    there = next((p for p in (path, *path.parents) if p.exists()), None)  # the part of the path that exists already
+    if there is not None and not there.is_dir():
+        raise SettingError(f"{option} {str(path)!r}: {str(there)!r} is a file. Give a folder (it is made if missing).")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 # %% ../nbs/00_core.ipynb #432ba25e
 def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap beyond this goes back to the OS

@@ -10,10 +10,11 @@ from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
-from .core import CxrError, SettingError, command, save_figure
+from .core import CxrError, SettingError, command, out_folder, save_figure
 from .data import CLASSES, load_xray, _describe
 from .inference import TrainedModel, item_batch, predict_dataloader, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
+from .split import read_manifest, split_warnings
 from .trust import Trust, aurc, risk_coverage, selective_accuracy, trusted_predictions
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
@@ -259,11 +260,12 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     "Evaluate a saved model and write metrics, report, predictions and pictures into `out`."
     tm = TrainedModel(model_dir, device)
     rows, root = tm.images(data, split)
-    out = Path(out or Path(model_dir)/f"eval-{split}{'-tta' if tta else ''}"); out.mkdir(parents=True, exist_ok=True)
+    out = out_folder(out or Path(model_dir)/f"eval-{split}{'-tta' if tta else ''}")
     interp = interpretation(tm, rows, root, bs, tta, progress)
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
     m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
          'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root)}
+    if (tm.path/'manifest.csv').exists(): m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
     audit = lung_audit(interp, tm.model, rows, root)
     if len(audit): m['cam_in_lungs'] = lung_summary(audit, n_boot)
     (out/'metrics.json').write_text(_json.dumps(m, indent=2) + '\n')

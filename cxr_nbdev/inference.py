@@ -4,16 +4,17 @@
 
 # %% ../nbs/07_inference.ipynb #9cc9471c
 from __future__ import annotations
-import json, os
+import json, math, os
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
 from PIL import Image
-from .core import CxrError, pick_device
+from .core import CxrError, SettingError, pick_device
 from .data import PILXray, get_data_path, sample_path, scan_images
 from .split import ManifestError, NEAR_DUP, SPLITS, prepare_manifest
 from .augment import GreyNormalize, LightingToFloat, xray_tfms
-from .model import create_model
+from .model import ARCHS, MIN_SIZES, create_model
+from .augment import AUGMENTATIONS
 from fastai.data.core import DataLoaders, Datasets, TfmdDL
 from fastai.data.transforms import Categorize, ColReader, ToTensor
 from fastai.torch_core import to_device
@@ -23,9 +24,9 @@ from fastai.losses import CrossEntropyLossFlat
 import fastai.callback.progress  # adds Learner.no_bar
 
 # %% auto #0
-__all__ = ['MODEL_FORMAT', 'ModelNotFoundError', 'ModelFileError', 'atomic_save', 'save_model', 'load_model',
-           'predict_dataloader', 'item_batch', 'denormalize', 'calibrated_softmax', 'predictor', 'tta_predictions',
-           'predict_files', 'TrainedModel']
+__all__ = ['MODEL_FORMAT', 'ModelNotFoundError', 'ModelFileError', 'atomic_save', 'save_model', 'check_model_config',
+           'load_model', 'predict_dataloader', 'item_batch', 'denormalize', 'calibrated_softmax', 'predictor',
+           'tta_predictions', 'predict_files', 'TrainedModel']
 
 # %% ../nbs/07_inference.ipynb #8b287c65
 MODEL_FORMAT = 2
@@ -51,27 +52,76 @@ def save_model(model:nn.Module, # Trained model
     (out/'model.json').write_text(json.dumps({'format': MODEL_FORMAT, 'weights': 'model.pth', **config}, indent=2) + '\n')
     return out
 
+def _num(v, lo=-math.inf, hi=math.inf, integer=False) -> bool:
+    "Whether `v` is a finite number (an integer if asked) in [lo, hi]; never a bool."
+    return isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+
+def _plain_name(v) -> bool: return isinstance(v, str) and v not in ('', '.', '..') and Path(v).name == v and '\\' not in v
+
+def _problem(cfg) -> tuple|None:
+    "(key, what it must be) of the first key of a model config that the code cannot use, or None."
+    if not isinstance(cfg, dict): return ('', 'a JSON object')
+    a, n, t = cfg.get('arch'), cfg.get('normalize'), cfg.get('train', {})
+    checks = [('format', cfg.get('format') == MODEL_FORMAT, f'{MODEL_FORMAT}, the format this version reads'),
+              ('classes', isinstance(cfg.get('classes'), list) and len(cfg['classes']) >= 2 and all(isinstance(c, str) and c for c in cfg['classes'])
+               and len(set(cfg['classes'])) == len(cfg['classes']), 'a list of two or more different class names'),
+              ('weights', _plain_name(cfg.get('weights')), 'a file name inside the model folder'),
+              ('arch', isinstance(a, dict), 'an object with name, dropout and bn'),
+              ('arch.name', isinstance(a, dict) and a.get('name') in ARCHS, f"one of {', '.join(ARCHS)}"),
+              ('arch.dropout', isinstance(a, dict) and _num(a.get('dropout'), 0, 0.999), 'a number in [0, 1)'),
+              ('arch.bn', isinstance(a, dict) and isinstance(a.get('bn'), bool), 'true or false'),
+              ('size', _num(cfg.get('size'), MIN_SIZES.get(isinstance(a, dict) and a.get('name'), 16), 2048, integer=True),
+               f"an integer from the architecture's smallest size to 2048"),
+              ('normalize', isinstance(n, dict) and all(isinstance(n.get(k), list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
+                                                        for k in ('mean', 'std')) and all(v > 0 for v in n['std']), 'mean and std, 3 numbers each, std above 0'),
+              ('train', isinstance(t, dict), 'an object'),
+              ('train.aug', not isinstance(t, dict) or t.get('aug', 'none') in AUGMENTATIONS, f"one of {', '.join(AUGMENTATIONS)}"),
+              ('train.seed', not isinstance(t, dict) or _num(t.get('seed', 42), 0, 2**32 - 1, integer=True), 'an integer from 0'),
+              ('train.near_dup', not isinstance(t, dict) or _num(t.get('near_dup', 0), 0, 256, integer=True), 'an integer in [0, 256]'),
+              ('data', isinstance(cfg.get('data', ''), str), 'a folder name'),
+              ('temperature', _num(cfg.get('temperature', 1.), 1e-3, 1e3), 'a number in [0.001, 1000]')]
+    o, sel = cfg.get('ood'), cfg.get('selective', {})
+    checks += [('ood', o is None or (isinstance(o, dict) and _plain_name(o.get('file')) and _num(o.get('threshold'))),
+                'an object with a file name inside the model folder and a numeric threshold'),
+               ('selective', isinstance(sel, dict) and _num(sel.get('min_confidence', 0.), 0, 1.001), 'an object whose min_confidence is in [0, 1]')]
+    return next(((k, must) for k, ok, must in checks if not ok), None)
+
+def check_model_config(cfg, # A parsed `model.json`
+                       fn:str|Path='model.json', # Its file, for the message
+                      ) -> dict:
+    "`cfg` if every key the code uses has the right type and range; else `ModelFileError` naming the file and the key."
+    bad = _problem(cfg)
+    if bad is None: return cfg
+    key, must = bad
+    train = f"train one with `cxr-train --out {Path(fn).parent}`"
+    if not key: raise ModelFileError(f"{str(fn)!r} is not a JSON object: restore it, or {train}.")
+    if key == 'format': raise ModelFileError(f"{str(fn)!r} has format {cfg.get('format')!r}, and this version reads format {MODEL_FORMAT}: {train}.")
+    raise ModelFileError(f"{str(fn)!r}: {key!r} must be {must}: restore the file, or {train}.")
+
 def load_model(path:str|Path, # Folder holding `model.json` and its weights file
               ) -> tuple:
     "(model in eval mode, config) from a folder written by `save_model`, without unpickling."
     path, train = Path(path), f"train one with `cxr-train --out {path}`"
     fn = path/'model.json'
-    if not fn.exists(): raise ModelNotFoundError(f"No model.json in {str(path)!r}: give the folder that cxr-train wrote, or {train}.")
-    try: cfg = json.loads(fn.read_text())
-    except json.JSONDecodeError as e: raise ModelFileError(f"{str(fn)!r} is not valid JSON ({e}): restore it, or {train}.") from None
-    if cfg.get('format') != MODEL_FORMAT:
-        raise ModelFileError(f"{str(fn)!r} has format {cfg.get('format')}, and this version reads format {MODEL_FORMAT}: {train}.")
+    if not fn.is_file(): raise ModelNotFoundError(f"No model.json in {str(path)!r}: give the folder that cxr-train wrote, or {train}.")
+    try: cfg = json.loads(fn.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise ModelFileError(f"{str(fn)!r} is not valid JSON ({type(e).__name__}): restore it, or {train}.") from None
+    check_model_config(cfg, fn)
     wfn = path/cfg['weights']
-    if not wfn.exists(): raise ModelNotFoundError(f"The weights file {str(wfn)!r} that {str(fn)!r} names is missing: restore it, or {train}.")
+    if not wfn.is_file(): raise ModelNotFoundError(f"The weights file {str(wfn)!r} that {str(fn)!r} names is missing: restore it, or {train}.")
     try: state = torch.load(wfn, map_location='cpu', weights_only=True)
     except Exception as e: raise ModelFileError(f"Cannot read the weights file {str(wfn)!r} ({type(e).__name__}): it is damaged or not a "
                                                 f"cxr_nbdev weights file. Restore it, or {train}.") from None
     a = cfg['arch']
     model = create_model(a['name'], n_classes=len(cfg['classes']), dropout=a['dropout'], bn=a['bn'], pretrained=False)
-    try: model.load_state_dict(state)
-    except RuntimeError as e:
-        raise ModelFileError(f"The weights in {str(wfn)!r} do not fit the architecture in {str(fn)!r} ({a}): "
-                             f"{str(e).splitlines()[1].strip() if len(str(e).splitlines()) > 1 else e}") from None
+    try:
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()): raise TypeError('not a state dict of tensors')
+        model.load_state_dict(state)
+        if not all(torch.isfinite(p).all() for p in model.state_dict().values() if p.is_floating_point()): raise ValueError('weights that are not finite')
+    except (RuntimeError, TypeError, ValueError, AttributeError) as e:
+        first = str(e).splitlines()[1].strip() if len(str(e).splitlines()) > 1 else str(e)
+        raise ModelFileError(f"The weights in {str(wfn)!r} do not fit the architecture in {str(fn)!r} ({a}): {first}") from None
     return model.eval(), cfg
 
 # %% ../nbs/07_inference.ipynb #1af71369
@@ -82,6 +132,7 @@ def predict_dataloader(items:list|pd.DataFrame, # Image files or PIL images; or 
                        device:torch.device|None=None, # Where batches go; default the CPU
                       ) -> TfmdDL:
     "A fastai `TfmdDL` over `items` with the validation pipeline that `config` describes, and its augmentation for `tta`."
+    if not isinstance(bs, int) or bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
     if isinstance(items, pd.DataFrame):
         tfms = [[ColReader('path', pref=f'{root}{os.sep}' if str(root) else ''), PILXray.create], [ColReader('label'), Categorize(vocab=config['classes'])]]
         ds = Datasets(items.reset_index(drop=True), tfms=tfms, split_idx=1)

@@ -14,8 +14,8 @@ from fastai.vision.models.xresnet import xresnet18
 from fastai.torch_core import params
 
 # %% auto #0
-__all__ = ['ARCHS', 'SimpleCNN', 'n_params', 'MissingExtraError', 'lite0_weights', 'efficientnet_lite0', 'check_arch',
-           'create_model', 'input_stats', 'body_and_head', 'cam_layer']
+__all__ = ['ARCHS', 'MIN_SIZES', 'SimpleCNN', 'n_params', 'MissingExtraError', 'lite0_weights', 'efficientnet_lite0',
+           'check_arch', 'create_model', 'input_stats', 'body_and_head', 'cam_layer']
 
 # %% ../nbs/06_model.ipynb #aa2e475e
 class SimpleCNN(nn.Module):
@@ -80,6 +80,7 @@ def efficientnet_lite0(n_classes:int=len(CLASSES), # Number of output classes
 
 # %% ../nbs/06_model.ipynb #07b3ee19
 ARCHS = ('simple', 'xresnet18', 'efficientnet_lite0')
+MIN_SIZES = {'simple': 16, 'xresnet18': 64, 'efficientnet_lite0': 64}  # a Grad-CAM layer of at least 2×2 (strides 4, 32, 32)
 
 def _xresnet18(n_classes, dropout):
     m = xresnet18(n_out=n_classes, p=dropout)

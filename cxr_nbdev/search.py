@@ -8,7 +8,7 @@ import itertools, json, math, os, shutil, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import pandas as pd, torch
-from .core import SettingError, command, save_figure
+from .core import SettingError, command, out_folder, save_figure
 from .data import get_data_path
 from .split import prepare_manifest
 from .train import TrainConfig, preset_config, train_model
@@ -95,7 +95,7 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
     if metric not in METRICS: raise SettingError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}.")
     if backend not in ('local', 'ray'): raise SettingError(f"--backend must be local or ray, not {backend!r}.")
     root, out = get_data_path(data).absolute(), Path(out).absolute()  # absolute: Ray runs trials in other folders
-    out.mkdir(parents=True, exist_ok=True)
+    out_folder(out)
     manifest = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
     n_train = int((manifest.split == 'train').sum())
     grid, fn = make_grid(lrs, dropouts, wds, bss), out/'results.csv'

@@ -4,19 +4,19 @@
 
 # %% ../nbs/02_split.ipynb #d33e6644
 from __future__ import annotations
-import hashlib
+import hashlib, sys
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from .core import CxrError, command, save_figure
+from .core import CxrError, command, out_folder, save_figure
 from .data import CLASSES, find_images, get_data_path, scan_images
 from fastcore.script import store_true
 
 # %% auto #0
 __all__ = ['NEAR_DUP', 'SPLITS', 'MANIFEST_COLUMNS', 'near_duplicate_pairs', 'duplicate_groups', 'stratified_split',
            'ManifestError', 'make_manifest', 'write_manifest', 'read_manifest', 'check_manifest', 'prepare_manifest',
-           'split_table', 'plot_split', 'duplicate_report', 'cxr_data']
+           'split_table', 'plot_split', 'split_warnings', 'duplicate_report', 'cxr_data']
 
 # %% ../nbs/02_split.ipynb #34b3bae8
 NEAR_DUP = 42
@@ -163,6 +163,14 @@ def plot_split(manifest:pd.DataFrame, ax=None, figsize=(6, 3)):
     ax.set_ylabel('images'); ax.set_title('Images per class and split')
     return ax
 
+# %% ../nbs/02_split.ipynb #b1db0fc8
+def split_warnings(manifest:pd.DataFrame) -> list:
+    "One sentence for each class that has no image in some split."
+    t = split_table(manifest).drop(index='total', columns='total')
+    return [f"class {c!r} has no image in the {' and '.join(s for s in SPLITS if t.loc[c, s] == 0)} split(s) "
+            f"({int(t.loc[c].sum())} image(s) in all): its figures there mean nothing. Add images of it."
+            for c in t.index if (t.loc[c] == 0).any()]
+
 # %% ../nbs/02_split.ipynb #086f9e82
 def duplicate_report(manifest:pd.DataFrame, # A manifest
                      seed:int=42, # Its seed
@@ -194,7 +202,7 @@ def cxr_data(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else 
             ):
     "Check the chest X-rays under `data` and write their stratified train/valid/test split to `out/manifest.csv`."
     import matplotlib; matplotlib.use('Agg')
-    root, fn = get_data_path(data), Path(out)/'manifest.csv'
+    root, fn = get_data_path(data), out_folder(out)/'manifest.csv'
     reused = fn.exists()
     m = prepare_manifest(root, out, seed=seed, near_dup=near_dup, skip_bad=skip_bad, progress=False if quiet else None)
     print(f"Data: {root}\n\n{split_table(m).to_string()}\n")
@@ -209,5 +217,6 @@ def cxr_data(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else 
     bad_fn = Path(out)/'bad_files.csv'
     bad = pd.read_csv(bad_fn) if bad_fn.exists() else []
     print(f"Bad files left out: {len(bad)}" + (f" (listed in {bad_fn})" if len(bad) else ''))
+    for w in split_warnings(m): print(f"warning: {w}", file=sys.stderr)
     save_figure(plot_split(m).figure, Path(out)/'splits.png')
     print(f"{'Checked and reused' if reused else 'Wrote'} {fn}")

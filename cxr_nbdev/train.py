@@ -4,18 +4,18 @@
 
 # %% ../nbs/08_train.ipynb #cde33cfe
 from __future__ import annotations
-import json, shutil, time
+import json, math, shutil, sys, time
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
-from .core import CxrError, SettingError, command, fast_cpu_steps, pick_device, save_figure
+from .core import CxrError, SettingError, command, fast_cpu_steps, out_folder, pick_device, save_figure
 from .data import CLASSES, get_data_path, sample_path
-from .split import NEAR_DUP, prepare_manifest
+from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
-from .model import ARCHS, body_and_head, check_arch, create_model, input_stats
+from .model import ARCHS, MIN_SIZES, body_and_head, check_arch, create_model, input_stats
 from .inference import atomic_save, save_model
 from .trust import calibrate_model, _trust_line
 from fastcore.basics import store_attr
@@ -43,6 +43,13 @@ __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Che
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
 MIXES = ('none', 'mixup', 'cutmix')
 
+def _opt(name:str) -> str: return '--' + name.replace('_', '-')  # the option's name on the command line
+_KINDS = {'str': str, 'int': int, 'float': (int, float), 'bool': bool}
+_RANGES = {'size': (1, 2048, True), 'epochs': (1, 10_000, True), 'lr': (0, 10, False), 'dropout': (0, 1, True), 'wd': (0, 10, True),
+           'bs': (1, 4096, True), 'freeze_epochs': (0, 1000, True), 'label_smoothing': (0, 1, True), 'progressive': (0, 2048, True),
+           'patience': (0, 10_000, True), 'seed': (0, 2**32 - 1, True), 'near_dup': (0, 256, True)}  # (lowest, highest, lowest allowed)
+_OPEN_TOP = ('dropout', 'label_smoothing')  # 1 is not allowed: every unit dropped, or no label left
+
 @dataclass
 class TrainConfig:
     "Every setting that changes what a training run learns."
@@ -67,16 +74,23 @@ class TrainConfig:
     seed:int = 42 # Seed of the split, the initial weights and the batches
     near_dup:int = NEAR_DUP # Near-duplicate threshold of the split, in bits
 
+    def __post_init__(self): self.check()
+
     def check(self):
-        "This config, if every setting is one the project can use."
+        "This config, if every setting has the type and a value the project can use; the error names the setting."
+        for f in fields(self):
+            v, kind = getattr(self, f.name), _KINDS[f.type]
+            if not (isinstance(v, kind) and (kind is bool or not isinstance(v, bool))) or (kind is float and not math.isfinite(v)):
+                raise SettingError(f"{_opt(f.name)} must be {'a finite number' if kind is float else 'an integer' if kind is int else kind.__name__}, not {v!r}.")
         check_arch(self.arch); check_aug(self.aug)
-        for name, value, allowed in (('schedule', self.schedule, SCHEDULES), ('mix', self.mix, MIXES), ('keep', self.keep, ('best', 'last'))):
-            if value not in allowed: raise SettingError(f"--{name} must be one of {', '.join(allowed)}, not {value!r}.")
-        for name in ('size', 'epochs', 'bs'):
-            if getattr(self, name) < 1: raise SettingError(f"--{name} must be at least 1, not {getattr(self, name)}.")
-        if not 0 <= self.dropout < 1: raise SettingError(f"--dropout must be in [0, 1), not {self.dropout}.")
-        if self.lr <= 0: raise SettingError(f"--lr must be positive, not {self.lr}.")
-        if self.progressive and not 16 <= self.progressive < self.size: raise SettingError(f"--progressive must be between 16 and --size ({self.size}), not {self.progressive}.")
+        for name, allowed in (('schedule', SCHEDULES), ('mix', MIXES), ('keep', ('best', 'last'))):
+            if getattr(self, name) not in allowed: raise SettingError(f"{_opt(name)} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}.")
+        for name, (lo, hi, lo_ok) in _RANGES.items():
+            v, hi_ok = getattr(self, name), name not in _OPEN_TOP
+            if v < lo or (v == lo and not lo_ok) or v > hi or (v == hi and not hi_ok):
+                raise SettingError(f"{_opt(name)} must be in {'[' if lo_ok else '('}{lo:g}, {hi:g}{']' if hi_ok else ')'}, not {v}.")
+        if self.size < MIN_SIZES[self.arch]: raise SettingError(f"--size must be at least {MIN_SIZES[self.arch]} for --arch {self.arch}, not {self.size}.")
+        if self.progressive and not 16 <= self.progressive < self.size: raise SettingError(f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
         return self
 
     @property
@@ -275,13 +289,13 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
                ) -> dict:
     "Train a model on the manifest's train split, keep its best (or last) epoch, save it into `out`; its metrics."
     cfg = (cfg or preset_config()).check()
-    dev, root, out = pick_device(device), get_data_path(data), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    dev, root, out = pick_device(device), get_data_path(data), out_folder(out)
     fast_cpu_steps(dev, low_memory)
     # prepare
     ckpt = _resume(out, cfg, resume)
     if manifest is not None and not (out/'manifest.csv').exists(): shutil.copyfile(manifest, out/'manifest.csv')
     m = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
+    for w in split_warnings(m): print(f'warning: {w}', file=sys.stderr)
     set_seed(cfg.seed, reproducible=True)
     stats = input_stats(cfg.arch)
     dls = xray_dataloaders(m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache, num_workers=num_workers, seed=cfg.seed, device=dev, progress=progress)

@@ -14,7 +14,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, logsumexp
 from sklearn.covariance import LedoitWolf
 from sklearn.metrics import roc_auc_score
-from .core import CxrError, SettingError, command, save_figure
+from .core import CxrError, SettingError, command, out_folder, save_figure
 from .data import load_xray
 from .inference import ModelFileError, TrainedModel, calibrated_softmax, predictor, tta_predictions
 from fastai.callback.hook import Hook
@@ -319,7 +319,7 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
     "Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of each kind."
     if bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
     t, s = ood_study(TrainedModel(model, device), data, bs)
-    out = Path(out or Path(model)/'eval-ood'); out.mkdir(parents=True, exist_ok=True)
+    out = out_folder(out or Path(model)/'eval-ood')
     (out/'ood.json').write_text(json.dumps(s, indent=2) + '\n'); t.to_csv(out/'ood_scores.csv', index=False, lineterminator='\n')
     print(f"AUROC {s['auroc']:.3f} ({s['n_test']} test X-rays against {s['n_not_xray']} images that are not X-rays); flagged: "
           + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}" for k, v in s.items() if k.startswith('flagged_'))

@@ -86,3 +86,50 @@ def test_dashboard_in_chromium(mini, tmp_path):
         os.killpg(proc.pid, signal.SIGTERM)
         try: proc.wait(timeout=20)
         except subprocess.TimeoutExpired: os.killpg(proc.pid, signal.SIGKILL); proc.wait()
+
+def _descendants(pid):
+    "Process ids of every living descendant of `pid` (Linux /proc)."
+    kids = {}
+    for p in Path('/proc').iterdir():
+        if p.name.isdigit():
+            try: kids.setdefault(int((p/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(p.name))
+            except (OSError, IndexError): pass
+    found, stack = [], [pid]
+    while stack:
+        for k in kids.get(stack.pop(), []): found.append(k); stack.append(k)
+    return found
+
+def _alive(pid):
+    try: return (Path('/proc')/str(pid)/'stat').read_text().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError: return False
+
+@pytest.mark.skipif(not Path('/proc').exists(), reason='needs Linux /proc to list child processes')
+def test_dashboard_refuses_bad_ports_and_leaves_no_server(tmp_path):
+    "A port out of range or in use is one error line at once; however the command ends, its server ends with it."
+    pytest.importorskip('voila', reason='the dashboard needs Voila: pip install -e ".[dev]"')
+    import socket
+    from cxr_nbdev.browser import free_port
+    model = tmp_path/'model'
+    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
+    r = run_cli('cxr-dashboard', '--model', model, '--port', '99999', check=False, timeout=10)
+    assert r.returncode == 2 and r.stderr.startswith('error: --port must be in 1-65535') and 'Traceback' not in r.stderr
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); s.listen()
+        r = run_cli('cxr-dashboard', '--model', model, '--port', s.getsockname()[1], check=False, timeout=10)
+    assert r.returncode == 2 and 'it is in use' in r.stderr and 'Traceback' not in r.stderr
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        port = free_port()
+        proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--port', str(port), '--device', 'cpu'],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_http(f'http://127.0.0.1:{port}/', proc)
+            kids = _descendants(proc.pid)
+            assert kids, 'the dashboard started no server'
+            proc.send_signal(sig); proc.wait(timeout=10)
+            deadline = time.time() + 10
+            while time.time() < deadline and any(map(_alive, kids)): time.sleep(0.2)
+            assert not any(map(_alive, kids)), f'{sig!r} left processes running: {[k for k in kids if _alive(k)]}'
+        finally:
+            for k in _descendants(proc.pid) + [proc.pid]:
+                try: os.kill(k, signal.SIGKILL)
+                except OSError: pass

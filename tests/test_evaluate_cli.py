@@ -71,7 +71,7 @@ def test_predict_prints_json_and_names_a_bad_image(model_dir, mini, tmp_path):
 def test_the_pretrained_network_end_to_end(mini, tmp_path):
     "EfficientNet-Lite0 from its pip-installed ImageNet weights: trained, evaluated with TTA and the lung audit, and used to predict."
     out = tmp_path/'lite0'
-    run_cli('cxr-train', '--data', 'sample', '--out', out, '--arch', 'efficientnet_lite0', '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
+    run_cli('cxr-train', '--data', 'sample', '--out', out, '--arch', 'efficientnet_lite0', '--size', '64', '--epochs', '1', '--bs', '16', '--quiet')
     cfg = json.loads((out/'model.json').read_text())
     assert cfg['arch']['name'] == 'efficientnet_lite0' and cfg['normalize']['mean'] == [0.5]*3 and cfg['train']['preset'] == 'efficientnet_lite0'
     run_cli('cxr-evaluate', '--model', out, '--tta', '--quiet')
