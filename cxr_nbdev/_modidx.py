@@ -190,7 +190,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'cxr_nbdev.report.train_command': ('report.html#train_command', 'cxr_nbdev/report.py')},
             'cxr_nbdev.search': { 'cxr_nbdev.search._append_result': ('search.html#_append_result', 'cxr_nbdev/search.py'),
                                   'cxr_nbdev.search._finish': ('search.html#_finish', 'cxr_nbdev/search.py'),
-                                  'cxr_nbdev.search._floats': ('search.html#_floats', 'cxr_nbdev/search.py'),
+                                  'cxr_nbdev.search._numbers': ('search.html#_numbers', 'cxr_nbdev/search.py'),
                                   'cxr_nbdev.search._pick': ('search.html#_pick', 'cxr_nbdev/search.py'),
                                   'cxr_nbdev.search._ray_trials': ('search.html#_ray_trials', 'cxr_nbdev/search.py'),
                                   'cxr_nbdev.search._rungs': ('search.html#_rungs', 'cxr_nbdev/search.py'),

@@ -178,12 +178,11 @@ def check_port(host:str, # Address to listen on
               ) -> int:
     "`port` (a free one for 0) if the dashboard can listen on `host`:`port` now; else `SettingError`."
     if not isinstance(port, int) or not 0 <= port <= 65535: raise SettingError(f"--port must be in 1-65535 (or 0 for any free port), not {port}.")
-    if port == 0: return free_port(host)
     try:
-        with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s: s.bind((host, port))
-    except OSError as e: raise SettingError(f"Cannot listen on {host}:{port} ({e.strerror or e}): it is in use or not an address of "
-                                            "this machine. Choose another --port (0: any free one) or --host.") from None
-    return port
+        with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s: s.bind((host, port)); return s.getsockname()[1]
+    except (OSError, UnicodeError, TypeError, ValueError) as e:  # a name that is not a host name fails in its encoder
+        raise SettingError(f"Cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e}): it is in use or not an address "
+                           "of this machine. Choose another --port (0: any free one) or --host.") from None
 
 def _die_with_parent():
     "In the server's process (Linux): receive SIGTERM when `cxr-dashboard` ends, even by SIGKILL."

@@ -94,6 +94,9 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
     cfg = (cfg or preset_config()).check()
     if metric not in METRICS: raise SettingError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}.")
     if backend not in ('local', 'ray'): raise SettingError(f"--backend must be local or ray, not {backend!r}.")
+    if not isinstance(eta, int) or eta < 2: raise SettingError(f"--eta must be an integer of at least 2, not {eta}.")
+    if not gpus_per_trial > 0: raise SettingError(f"--gpus-per-trial must be positive, not {gpus_per_trial}.")
+    for g in make_grid(lrs, dropouts, wds, bss): replace(cfg, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')})  # every trial's settings checked first
     root, out = get_data_path(data).absolute(), Path(out).absolute()  # absolute: Ray runs trials in other folders
     out_folder(out)
     manifest = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
@@ -170,7 +173,13 @@ def plot_search(results:pd.DataFrame, metric:str='valid_macro_f1', figsize=(4.5,
     return fig
 
 # %% ../nbs/09_search.ipynb #8c45c42c
-def _floats(s:str) -> tuple: return tuple(float(v) for v in str(s).split(',') if v.strip())
+def _numbers(s:str, option:str, kind=float) -> tuple:
+    "The comma-separated numbers of option `option`, each a finite `kind`."
+    try: vals = tuple(kind(v) for v in str(s).split(',') if v.strip())
+    except ValueError: vals = ()
+    if not vals or not all(math.isfinite(v) for v in vals):
+        raise SettingError(f"{option} must be comma-separated {'integers' if kind is int else 'numbers'}, like 1e-2,3e-3, not {s!r}.")
+    return vals
 
 @command
 def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
@@ -200,7 +209,7 @@ def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA
                    ):
     "Grid search over learning rate × dropout (× weight decay × batch size), resumable, optionally halving or on Ray."
     cfg = preset_config(preset, arch=arch, size=size, bn=bn, aug=aug, seed=seed, epochs=epochs)
-    res = grid_search(data, out, cfg, _floats(lrs), _floats(dropouts), _floats(wds), tuple(int(b) for b in _floats(bss)), metric,
+    res = grid_search(data, out, cfg, _numbers(lrs, '--lrs'), _numbers(dropouts, '--dropouts'), _numbers(wds, '--wds'), _numbers(bss, '--bss', int), metric,
                       halving, eta, backend, address, gpus_per_trial, not quiet, device=device, cache=not no_cache,
                       num_workers=workers, low_memory=low_memory)
     print(res[['trial', 'epochs', 'value', 'kept_epoch', 'seconds', 'status']].to_string(index=False))
