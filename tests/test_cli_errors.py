@@ -33,6 +33,11 @@ def trees(tmp_path_factory):
     t['broken_model'] = d/'broken_model'; t['broken_model'].mkdir()
     cfg = json.loads((t['model']/'model.json').read_text())
     (t['broken_model']/'model.json').write_text(json.dumps({**cfg, 'format': 1}))
+    for name, change in (('no_classes', lambda c: {k: v for k, v in c.items() if k != 'classes'}), ('list_json', lambda c: [c]),
+                         ('negative_size', lambda c: {**c, 'size': -32})):
+        t[name] = d/name; t[name].mkdir()
+        (t[name]/'model.pth').write_bytes((t['model']/'model.pth').read_bytes())
+        (t[name]/'model.json').write_text(json.dumps(change(cfg)))
     t['finished'] = t['model']
     return t
 
@@ -63,6 +68,18 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'bench: no cuda': ('cxr-bench --data sample --device cuda', ['--device cuda']),
     'bench: too few images': ('cxr-bench --data sample --n 10', ['--n 10', 'at least 64']),
     'download: offline': ('cxr-download', ['Could not download', '--data sample']),
+    'model.json without classes': ('cxr-predict {file} --model {no_classes}', ["'classes' must be a list", 'model.json']),
+    'model.json a list': ('cxr-evaluate --model {list_json}', ['is not a JSON object']),
+    'model.json negative size': ('cxr-predict {file} --model {negative_size}', ["'size' must be an integer"]),
+    'train: label smoothing 2': ('cxr-train --data sample --label-smoothing 2 --out {tmp}/r', ['--label-smoothing must be in [0, 1), not 2']),
+    'train: size 4': ('cxr-train --data sample --size 4 --out {tmp}/r', ['--size must be at least 16 for --arch simple']),
+    'train: out is a file': ('cxr-train --data sample --out {file} --epochs 1', ['is a file. Give a folder']),
+    'evaluate: bs 0': ('cxr-evaluate --model {model} --bs 0', ['--bs must be at least 1, not 0']),
+    'evaluate: out is a file': ('cxr-evaluate --model {model} --out {file}', ['is a file']),
+    'dashboard: port out of range': ('cxr-dashboard --model {model} --port 99999', ['--port must be in 1-65535']),
+    'predict: min confidence': ('cxr-predict {file} --model {model} --min-confidence 2', ['--min-confidence must be between 0 and 1']),
+    'calibrate: no model': ('cxr-calibrate --model {tmp}/none', ['No model.json']),
+    'ood: bad bs': ('cxr-ood --model {model} --bs 0', ['--bs must be at least 1']),
 }
 
 @pytest.fixture(scope='module')
@@ -89,3 +106,14 @@ def test_error_is_one_line(name, results):
 def test_debug_shows_the_traceback(tmp_path):
     r = run_cli('cxr-data', '--data', '/no/such/folder', '--out', tmp_path, '--debug', check=False)
     assert r.returncode != 0 and 'Traceback' in r.stderr and 'DataNotFoundError' in r.stderr
+
+def test_a_class_too_small_for_every_split_is_warned_about(tmp_path):
+    "One image of a class cannot be in all three splits: cxr-data and cxr-train say which class and which splits."
+    root = tiny_tree(tmp_path/'data', n=8)
+    for f in sorted((root/'COVID').iterdir())[1:]: f.unlink()
+    r = run_cli('cxr-data', '--data', root, '--out', tmp_path/'split', '--near-dup', '0')
+    assert "warning: class 'COVID' has no image in the valid and test split(s) (1 image(s) in all)" in r.stderr, r.stderr
+    r = run_cli('cxr-train', '--data', root, '--out', tmp_path/'run', '--near-dup', '0', '--size', '16', '--epochs', '1', '--quiet')
+    assert "warning: class 'COVID'" in r.stderr
+    run_cli('cxr-evaluate', '--model', tmp_path/'run', '--no-figures', '--quiet')
+    assert "class 'COVID'" in json.loads((tmp_path/'run'/'eval-test'/'metrics.json').read_text())['warnings'][0]
