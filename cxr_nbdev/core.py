@@ -5,14 +5,16 @@
 # %% ../nbs/00_core.ipynb #646f0afc
 from __future__ import annotations
 import ctypes, errno, os, platform, signal, sys
-from functools import wraps
+from dataclasses import fields, is_dataclass
+from functools import partial, wraps
 from pathlib import Path
 import torch
-from fastcore.script import anno_parser
+from fastcore.docments import docments
+from fastcore.script import anno_parser, bool_arg
 
 # %% auto #0
-__all__ = ['CxrError', 'SettingError', 'command', 'pick_device', 'save_figure', 'out_folder', 'keep_freed_memory',
-           'fast_cpu_steps', 'nbdev_test_setup']
+__all__ = ['CxrError', 'SettingError', 'settings_options', 'command', 'pick_device', 'save_figure', 'out_folder',
+           'keep_freed_memory', 'fast_cpu_steps', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
 class CxrError(Exception):
@@ -32,12 +34,27 @@ def _write_error(e:OSError) -> str:
     what = 'the disk is full' if e.errno in (errno.ENOSPC, errno.EDQUOT) else 'no permission to write'
     return f"Cannot write{where}: {what} ({e.strerror or os.strerror(e.errno)}). Files written before are intact; free space or fix the permission, then run again."
 
-def command(func):
-    "A console command from `func`: its options from the signature, a `CxrError` as one `error:` line and status 2."
+def settings_options(parser, # An `argparse.ArgumentParser`
+                     settings, # A dataclass whose fields are settings, documented by comments
+                     skip:tuple=(), # Fields the command sets otherwise
+                    ):
+    "Add an option to `parser` for each field of `settings`, with its type and help; defaults None (the preset's)."
+    docs, extra = docments(settings, full=True), getattr(settings, 'option_help', lambda name: '')
+    for f in fields(settings):
+        if f.name in skip: continue
+        anno = docs[f.name]['anno'] if isinstance(docs[f.name]['anno'], str) else docs[f.name]['anno'].__name__
+        kind = {'int': int, 'float': float, 'bool': bool_arg, 'str': str}[anno]
+        parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=kind, default=None, metavar=f"({anno})",
+                            help=' '.join(filter(None, (docs[f.name]['docment'], extra(f.name)))))
+
+def command(func=None, *, settings=None, skip:tuple=()):
+    "A console command from `func`: options from its signature and `settings`' fields; a `CxrError` as one `error:` line, status 2."
+    if func is None: return partial(command, settings=settings, skip=skip)
     @wraps(func)
     def _cmd(*args, **kwargs):
         if args or kwargs: return func(*args, **kwargs)  # called from Python: the function itself
         p = anno_parser(func, prog=Path(sys.argv[0]).name)
+        if settings is not None: settings_options(p, settings, skip)
         p.add_argument('--debug', action='store_true', help='show the full traceback of an error (or set CXR_DEBUG=1)')
         kw = vars(p.parse_args())
         debug = kw.pop('debug') or _debugging()

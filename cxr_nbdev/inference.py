@@ -13,7 +13,7 @@ from .core import CxrError, SettingError, pick_device
 from .data import PILXray, get_data_path, sample_path, scan_images
 from .split import ManifestError, NEAR_DUP, SPLITS, prepare_manifest
 from .augment import GreyNormalize, LightingToFloat, xray_tfms
-from .model import ARCHS, MIN_SIZES, create_model
+from .model import NETWORKS, create_model
 from .augment import AUGMENTATIONS
 from fastai.data.core import DataLoaders, Datasets, TfmdDL
 from fastai.data.transforms import Categorize, ColReader, ToTensor
@@ -67,10 +67,10 @@ def _problem(cfg) -> tuple|None:
                and len(set(cfg['classes'])) == len(cfg['classes']), 'a list of two or more different class names'),
               ('weights', _plain_name(cfg.get('weights')), 'a file name inside the model folder'),
               ('arch', isinstance(a, dict), 'an object with name, dropout and bn'),
-              ('arch.name', isinstance(a, dict) and a.get('name') in ARCHS, f"one of {', '.join(ARCHS)}"),
+              ('arch.name', isinstance(a, dict) and a.get('name') in NETWORKS, f"one of {', '.join(NETWORKS)}"),
               ('arch.dropout', isinstance(a, dict) and _num(a.get('dropout'), 0, 0.999), 'a number in [0, 1)'),
               ('arch.bn', isinstance(a, dict) and isinstance(a.get('bn'), bool), 'true or false'),
-              ('size', _num(cfg.get('size'), MIN_SIZES.get(isinstance(a, dict) and a.get('name'), 16), 2048, integer=True),
+              ('size', _num(cfg.get('size'), NETWORKS[a['name']].min_size if isinstance(a, dict) and a.get('name') in NETWORKS else 16, 2048, integer=True),
                f"an integer from the architecture's smallest size to 2048"),
               ('normalize', isinstance(n, dict) and all(isinstance(n.get(k), list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
                                                         for k in ('mean', 'std')) and all(v > 0 for v in n['std']), 'mean and std, 3 numbers each, std above 0'),

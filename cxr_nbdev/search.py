@@ -181,14 +181,13 @@ def _numbers(s:str, option:str, kind=float) -> tuple:
         raise SettingError(f"{option} must be comma-separated {'integers' if kind is int else 'numbers'}, like 1e-2,3e-3, not {s!r}.")
     return vals
 
-@command
+@command(settings=TrainConfig, skip=('preset', 'lr', 'dropout', 'wd', 'bs'))
 def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
                     out:str='runs/search', # Folder for results.csv, search.json, search.png, best/, trials/
                     lrs:str='1e-2,3e-3', # Learning rates, comma-separated
                     dropouts:str='0.5,0.3', # Dropout probabilities, comma-separated
                     wds:str='0.01', # Weight decays, comma-separated
                     bss:str='64', # Batch sizes, comma-separated
-                    epochs:int=None, # Epochs of a full trial (default: the preset's)
                     metric:str='valid_macro_f1', # valid_macro_f1 or valid_accuracy
                     halving:store_true=False, # Successive halving
                     eta:int=2, # Halving: keep 1/eta per rung
@@ -196,19 +195,15 @@ def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA
                     address:str=None, # Ray cluster address (default: a local Ray)
                     gpus_per_trial:float=1., # Ray, where CUDA exists: the GPU share of each trial
                     preset:str=None, # Settings outside the grid, as cxr-train's --preset
-                    arch:str=None, # simple, xresnet18 or efficientnet_lite0
-                    size:int=None, # Input size
-                    bn:bool_arg=None, # BatchNorm in SimpleCNN: true or false
-                    aug:str=None, # Training augmentation: light, original or none
-                    seed:int=None, # Seed of the split and of every trial
                     device:str='auto', # auto, cpu, cuda or mps
                     no_cache:store_true=False, # Decode the image files every epoch instead of using the cache
                     workers:int=0, # DataLoader worker processes per trial
                     low_memory:store_true=False, # On a CPU, give freed memory back at once
                     quiet:store_true=False, # No line per trial
+                    **settings, # Every other setting of `TrainConfig`, as for cxr-train (--epochs: of a full trial)
                    ):
     "Grid search over learning rate × dropout (× weight decay × batch size), resumable, optionally halving or on Ray."
-    cfg = preset_config(preset, arch=arch, size=size, bn=bn, aug=aug, seed=seed, epochs=epochs)
+    cfg = preset_config(preset, **settings)
     res = grid_search(data, out, cfg, _numbers(lrs, '--lrs'), _numbers(dropouts, '--dropouts'), _numbers(wds, '--wds'), _numbers(bss, '--bss', int), metric,
                       halving, eta, backend, address, gpus_per_trial, not quiet, device=device, cache=not no_cache,
                       num_workers=workers, low_memory=low_memory)

@@ -15,7 +15,7 @@ from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
-from .model import ARCHS, MIN_SIZES, body_and_head, check_arch, create_model, input_stats
+from .model import NETWORKS, body_and_head, check_arch, create_model, input_stats
 from .inference import atomic_save, save_model
 from .trust import calibrate_model, _trust_line
 from fastcore.basics import store_attr
@@ -49,12 +49,14 @@ _RANGES = {'size': (1, 2048, True), 'epochs': (1, 10_000, True), 'lr': (0, 10, F
            'bs': (1, 4096, True), 'freeze_epochs': (0, 1000, True), 'label_smoothing': (0, 1, True), 'progressive': (0, 2048, True),
            'patience': (0, 10_000, True), 'seed': (0, 2**32 - 1, True), 'near_dup': (0, 256, True)}  # (lowest, highest, lowest allowed)
 _OPEN_TOP = ('dropout', 'label_smoothing')  # 1 is not allowed: every unit dropped, or no label left
+_CHOICES = {'arch': lambda: list(NETWORKS), 'aug': lambda: list(AUGMENTATIONS), 'schedule': lambda: SCHEDULES, 'mix': lambda: MIXES,
+            'keep': lambda: ('best', 'last')}  # read from the registries when asked
 
 @dataclass
 class TrainConfig:
     "Every setting that changes what a training run learns."
     preset:str = 'default' # The preset these settings started from
-    arch:str = 'simple' # One of `ARCHS`
+    arch:str = 'simple' # The network, from `NETWORKS`
     size:int = 128 # Side of the square input, in pixels
     epochs:int = 40 # Epochs (after the frozen ones of `fine_tune`)
     lr:float = 1e-2 # Peak learning rate
@@ -62,14 +64,14 @@ class TrainConfig:
     wd:float = 0.01 # Decoupled weight decay of Adam
     bs:int = 64 # Batch size
     bn:bool = True # BatchNorm after each convolution of `SimpleCNN`
-    aug:str = 'light' # Training augmentation: a preset of `AUGMENTATIONS`
-    schedule:str = 'one_cycle' # `one_cycle`, `fine_tune` (frozen body first, then all at lr/2) or `constant`
+    aug:str = 'light' # Training augmentation, from `AUGMENTATIONS`
+    schedule:str = 'one_cycle' # Learning-rate schedule; `fine_tune`: the frozen body first, then all layers at lr/2
     freeze_epochs:int = 1 # `fine_tune`: epochs with the pretrained body frozen
     label_smoothing:float = 0.1 # Label smoothing of the cross-entropy
-    mix:str = 'none' # `none`, `mixup` or `cutmix` (fastai's callbacks)
+    mix:str = 'none' # Mixing of training images (fastai's MixUp and CutMix callbacks)
     weighted:bool = False # Weight the loss by inverse class frequency
     progressive:int = 0 # Progressive resizing: start at this size and reach `size` halfway (0: off)
-    keep:str = 'best' # Keep the `best` epoch (by validation loss) or the `last`
+    keep:str = 'best' # The epoch to keep: the best by validation loss, or the last
     patience:int = 0 # Stop after this many epochs without a better validation loss (0: never)
     seed:int = 42 # Seed of the split, the initial weights and the batches
     near_dup:int = NEAR_DUP # Near-duplicate threshold of the split, in bits
@@ -80,18 +82,28 @@ class TrainConfig:
         "This config, if every setting has the type and a value the project can use; the error names the setting."
         for f in fields(self):
             v, kind = getattr(self, f.name), _KINDS[f.type]
-            if not (isinstance(v, kind) and (kind is bool or not isinstance(v, bool))) or (kind is float and not math.isfinite(v)):
-                raise SettingError(f"{_opt(f.name)} must be {'a finite number' if kind is float else 'an integer' if kind is int else kind.__name__}, not {v!r}.")
+            if not (isinstance(v, kind) and (kind is bool or not isinstance(v, bool))) or (f.type == 'float' and not math.isfinite(v)):
+                raise SettingError(f"{_opt(f.name)} must be {'a finite number' if f.type == 'float' else 'an integer' if kind is int else kind.__name__}, not {v!r}.")
         check_arch(self.arch); check_aug(self.aug)
         for name, allowed in (('schedule', SCHEDULES), ('mix', MIXES), ('keep', ('best', 'last'))):
             if getattr(self, name) not in allowed: raise SettingError(f"{_opt(name)} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}.")
         for name, (lo, hi, lo_ok) in _RANGES.items():
             v, hi_ok = getattr(self, name), name not in _OPEN_TOP
             if v < lo or (v == lo and not lo_ok) or v > hi or (v == hi and not hi_ok):
-                raise SettingError(f"{_opt(name)} must be in {'[' if lo_ok else '('}{lo:g}, {hi:g}{']' if hi_ok else ')'}, not {v}.")
-        if self.size < MIN_SIZES[self.arch]: raise SettingError(f"--size must be at least {MIN_SIZES[self.arch]} for --arch {self.arch}, not {self.size}.")
+                raise SettingError(f"{_opt(name)} must be in {'[' if lo_ok else '('}{lo:g}, {hi:,}{']' if hi_ok else ')'}, not {v}.")
+        if self.size < NETWORKS[self.arch].min_size:
+            raise SettingError(f"--size must be at least {NETWORKS[self.arch].min_size} for --arch {self.arch}, not {self.size}.")
         if self.progressive and not 16 <= self.progressive < self.size: raise SettingError(f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
         return self
+
+    @staticmethod
+    def option_help(name:str) -> str:
+        "The choices or range of setting `name`, for `--help`."
+        if name in _CHOICES: return f"({', '.join(_CHOICES[name]())})"
+        if name in _RANGES:
+            lo, hi, lo_ok = _RANGES[name]
+            return f"(in {'[' if lo_ok else '('}{lo:g}, {hi:,}{')' if name in _OPEN_TOP else ']'}; default: the preset's)"
+        return "(true or false; default: the preset's)" if name in ('bn', 'weighted') else ''
 
     @property
     def total_epochs(self) -> int: return self.epochs + (self.freeze_epochs if self.schedule == 'fine_tune' else 0)
@@ -101,9 +113,7 @@ PRESETS = {
     'default': TrainConfig(),
     'original': TrainConfig(preset='original', size=224, epochs=5, lr=1e-3, dropout=0.3, bs=16, bn=False, aug='original',
                             schedule='constant', keep='last', label_smoothing=0.),
-    'xresnet18': TrainConfig(preset='xresnet18', arch='xresnet18', epochs=10, lr=3e-3, label_smoothing=0.),
-    'efficientnet_lite0': TrainConfig(preset='efficientnet_lite0', arch='efficientnet_lite0', size=192, epochs=7, lr=2e-3,
-                                      dropout=0.2, bs=32, label_smoothing=0.),
+    **{n: TrainConfig(preset=n, arch=n, **net.preset) for n, net in NETWORKS.items() if net.preset},  # each network's own recipe
 }
 
 def preset_config(preset:str|None=None, # A name in `PRESETS`; default: the recipe of `arch` (`default` for `simple`)
@@ -327,40 +337,19 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     return metrics
 
 # %% ../nbs/08_train.ipynb #98bba75b
-@command
+@command(settings=TrainConfig, skip=('preset',))
 def cxr_train(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
-              out:str='runs/model', # Folder for model.json, model.pth, history.csv, curves.png, manifest.csv
-              preset:str=None, # default (the best measured SimpleCNN recipe), original, xresnet18 or efficientnet_lite0
-              arch:str=None, # simple, xresnet18 or efficientnet_lite0 (its own recipe unless --preset is given)
-              size:int=None, # Side of the square input, in pixels
-              epochs:int=None, # Epochs (after the frozen ones of fine_tune)
-              lr:float=None, # Peak learning rate
-              dropout:float=None, # Dropout in the head
-              wd:float=None, # Decoupled weight decay of Adam
-              bs:int=None, # Batch size
-              bn:bool_arg=None, # BatchNorm in SimpleCNN: true or false
-              aug:str=None, # Training augmentation: light, original or none
-              schedule:str=None, # one_cycle, fine_tune or constant
-              freeze_epochs:int=None, # fine_tune: epochs with the pretrained body frozen
-              label_smoothing:float=None, # Label smoothing of the cross-entropy
-              mix:str=None, # none, mixup or cutmix
-              weighted:bool_arg=None, # Weight the loss by inverse class frequency: true or false
-              progressive:int=None, # Progressive resizing from this size (0: off)
-              keep:str=None, # Keep the best epoch (by validation loss) or the last
-              patience:int=None, # Early stopping after this many epochs without a better validation loss (0: off)
-              seed:int=None, # Seed of the split, the initial weights and the batches
-              near_dup:int=None, # Near-duplicate threshold of the split, in bits (0: byte-identical only)
+              out:str='runs/model', # Folder for model.json, model.pth, ood.npz, history.csv, curves.png, manifest.csv
+              preset:str=None, # The recipe to start from (default: the one of --arch; see PRESETS)
               device:str='auto', # auto, cpu, cuda or mps
               no_cache:store_true=False, # Decode the image files every epoch instead of using the decoded-image cache
               workers:int=0, # DataLoader worker processes
               low_memory:store_true=False, # On a CPU, give freed memory back at once: less memory, slower steps
               resume:store_true=False, # Continue the interrupted run in --out
               quiet:store_true=False, # No progress bar, no estimate
+              **settings, # Every setting of `TrainConfig` (None: the preset's), each an option of its own
              ):
     "Train a chest X-ray classifier and save it, its history and its curves into `out`."
-    settings = dict(arch=arch, size=size, epochs=epochs, lr=lr, dropout=dropout, wd=wd, bs=bs, bn=bn, aug=aug, schedule=schedule,
-                    freeze_epochs=freeze_epochs, label_smoothing=label_smoothing, mix=mix, weighted=weighted, progressive=progressive,
-                    keep=keep, patience=patience, seed=seed, near_dup=near_dup)
     cfg = preset_config(preset, **settings)
     if not quiet: print(f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, {cfg.aug} augmentation"
                         + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
