@@ -18,8 +18,8 @@ from fastai.vision.core import PILImageBW
 # %% auto #0
 __all__ = ['CLASSES', 'KAGGLE_DATASET', 'KAGGLE_FOLDER', 'HOW_TO_GET_DATA', 'IMAGE_SUFFIXES', 'DataNotFoundError', 'sample_path',
            'download_kaggle', 'get_data_path', 'DataFolderError', 'find_class_dirs', 'find_images', 'to_grey8',
-           'load_xray', 'PILXray', 'BadImageError', 'cache_folder', 'phash_file', 'known_phashes', 'remember_phashes',
-           'scan_images', 'cxr_download']
+           'load_xray', 'PILXray', 'BadImageError', 'describe_image_error', 'cache_folder', 'phash_file',
+           'known_phashes', 'remember_phashes', 'scan_images', 'cxr_download']
 
 # %% ../nbs/01_data.ipynb #5ba2a60a
 CLASSES = ('COVID', 'Lung_Opacity', 'Normal', 'Viral Pneumonia')
@@ -137,7 +137,7 @@ class BadImageError(CxrError, ValueError):
         super().__init__(f"{len(bad)} image file(s) cannot be read:\n{lines}{more}\nReplace or delete them, or leave them "
                          "out with --skip-bad (skip_bad=True in Python), which lists them in bad_files.csv.")
 
-def _describe(e:Exception, n_bytes:int) -> str:
+def describe_image_error(e:Exception, n_bytes:int) -> str:
     "What is wrong with a file, in words."
     if n_bytes == 0: return 'empty file'
     if isinstance(e, UnidentifiedImageError): return 'not an image'
@@ -150,7 +150,7 @@ def _check_file(fn:Path, known:dict|None=None) -> tuple:
     h = hashlib.sha1(b).hexdigest()
     if known and h in known: return h, known[h], None  # these bytes decoded before, so they decode again to the same hash
     try: ph = str(imagehash.phash(load_xray(b), hash_size=16))
-    except Exception as e: return h, None, _describe(e, len(b))
+    except Exception as e: return h, None, describe_image_error(e, len(b))
     return h, ph, None
 
 # %% ../nbs/01_data.ipynb #0f6cc6b5

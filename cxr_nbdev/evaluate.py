@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
 from .core import CxrError, SettingError, command, out_folder, save_figure
-from .data import CLASSES, load_xray, _describe
+from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
@@ -20,9 +20,9 @@ from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'macro_f1', 'prediction_metrics',
-           'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage', 'plot_gallery', 'lung_audit',
-           'lung_summary', 'trust_metrics', 'evaluate_run', 'cxr_evaluate', 'cxr_predict']
+__all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'top1_accuracy', 'macro_f1',
+           'prediction_metrics', 'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage',
+           'plot_gallery', 'lung_audit', 'lung_summary', 'trust_metrics', 'evaluate_run', 'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
 def interpretation(tm:TrainedModel, # A loaded model folder
@@ -70,7 +70,9 @@ def bootstrap_ci(statistic, # `statistic(*samples)` of the resampled samples
                   random_state=np.random.default_rng(seed))
     return (float(r.confidence_interval.low), float(r.confidence_interval.high))
 
-def _accuracy(t, p): return float((np.asarray(t) == np.asarray(p)).mean())
+def top1_accuracy(t, p) -> float:
+    "The share of predictions `p` equal to the true classes `t`."
+    return float((np.asarray(t) == np.asarray(p)).mean())
 
 def macro_f1(t, p, k:int=len(CLASSES)) -> float:
     "Macro-F1 over classes `0..k-1` of true `t` and predicted `p` (a class absent from both counts as 0, as in scikit-learn)."
@@ -96,7 +98,7 @@ def prediction_metrics(probs, # (n, classes) predicted probabilities
         auc = float(roc_auc_score(y, probs[:, k])) if 0 < y.sum() < len(y) else None  # undefined when one side is empty
         per_class[c] = {'precision': rep[c]['precision'], 'recall': rep[c]['recall'], 'f1': rep[c]['f1-score'],
                         'support': int(rep[c]['support']), 'auc': auc}
-    return {'n': int(len(targets)), 'accuracy': _accuracy(targets, preds), 'accuracy_ci95': bootstrap_ci(_accuracy, targets, preds, n_boot=n_boot, seed=seed),
+    return {'n': int(len(targets)), 'accuracy': top1_accuracy(targets, preds), 'accuracy_ci95': bootstrap_ci(top1_accuracy, targets, preds, n_boot=n_boot, seed=seed),
             'macro_f1': f1(targets, preds), 'macro_f1_ci95': bootstrap_ci(f1, targets, preds, n_boot=n_boot, seed=seed),
             'ece': expected_calibration_error(probs, targets), 'per_class': per_class, 'classes': list(classes),
             'confusion_matrix': confusion_matrix(targets, preds, labels=labels).tolist()}
@@ -234,7 +236,7 @@ def trust_metrics(interp:ClassificationInterpretation, # From `interpretation`
             'uncalibrated': {'ece': expected_calibration_error(raw, targs), 'nll': _nll(raw, targs)},
             'ood': {'checked': tr.checked, 'threshold': tr.threshold, 'passed': float(1 - a.ood.mean()), 'flagged': int(a.ood.sum())},
             'selective': {**selective_metrics(probs, targs, n_boot), 'min_confidence': tr.min_confidence, 'answered': float(answered.mean()),
-                          'accuracy_answered': _accuracy(targs[answered], probs.argmax(1)[answered]) if answered.any() else None}}
+                          'accuracy_answered': top1_accuracy(targs[answered], probs.argmax(1)[answered]) if answered.any() else None}}
 
 def _predictions(rows, probs, interp, audit, classes) -> pd.DataFrame:
     "The rows of `predictions.csv`."
@@ -343,7 +345,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     for f in files:  # decode each file once: a bad one is named here, the good ones go on to the model as images
         try: loaded.append(load_xray(f)); good.append(f)
         except FileNotFoundError: failed.append(f"{f}: no such file")
-        except Exception as e: failed.append(f"{f}: {_describe(e, Path(f).stat().st_size)}")
+        except Exception as e: failed.append(f"{f}: {describe_image_error(e, Path(f).stat().st_size)}")
     if good:
         dl = predict_dataloader(loaded, tm.config, bs=32, device=tm.device)
         a = trusted_predictions(tm, dl, tta)

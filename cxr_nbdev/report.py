@@ -11,8 +11,8 @@ from typing import Annotated
 import numpy as np, pandas as pd
 from .core import CxrError, command
 from .inference import ModelNotFoundError
-from .train import PRESETS, TrainConfig, _minutes
-from .evaluate import _accuracy, bootstrap_ci
+from .train import PRESETS, TrainConfig, epoch_minutes
+from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
 
 # %% auto #0
@@ -38,7 +38,7 @@ def minutes_to(history:pd.DataFrame, # A run's history
                target:float=0.75, # Validation accuracy to reach
               ) -> float|None:
     "Training minutes until the validation accuracy first reached `target`; None if it never did."
-    t = history.time.map(_minutes).cumsum()
+    t = history.time.map(epoch_minutes).cumsum()
     hit = history.valid_accuracy >= target
     return round(float(t[hit].iloc[0]), 1) if hit.any() else None
 

@@ -17,7 +17,7 @@ from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
 from .model import NETWORKS, body_and_head, check_arch, create_model, input_stats
 from .inference import atomic_save, save_model
-from .trust import calibrate_model, _trust_line
+from .trust import calibrate_model, trust_summary
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastcore.script import bool_arg, store_true
@@ -37,7 +37,7 @@ from fastai.torch_core import set_seed
 # %% auto #0
 __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Checkpoint', 'History', 'class_weights',
            'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'NothingToResumeError', 'plot_history',
-           'history_metrics', 'train_model', 'cxr_train']
+           'epoch_minutes', 'history_metrics', 'train_model', 'cxr_train']
 
 # %% ../nbs/08_train.ipynb #6e629e82
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
@@ -239,6 +239,12 @@ def _resume(out:Path, cfg:TrainConfig, resume:bool) -> dict|None:
     if changed: raise SettingError(f"Resuming with other settings than the interrupted run: {changed} (was, now). Use the same ones.")
     return torch.load(out/'checkpoint.pth', map_location='cpu', weights_only=True)
 
+def _drop_history_from(fn:Path, start:int):
+    "Keep only the header and the epochs before `start` in the history file `fn`."
+    if not fn.exists(): return
+    head, *rows = fn.read_text().splitlines(keepends=True)
+    fn.write_text(head + ''.join(r for r in rows if int(r.split(',', 1)[0]) < start))
+
 def _phases(cfg:TrainConfig) -> list:
     "(epochs, fit method, its keyword arguments, freeze the body) per phase of the schedule."
     if cfg.schedule == 'constant': return [(cfg.epochs, 'fit', dict(lr=cfg.lr), False)]
@@ -269,7 +275,8 @@ def plot_history(history:pd.DataFrame|str|Path, # `history.csv` or its DataFrame
     fig.tight_layout()
     return fig
 
-def _minutes(t:str) -> float:
+def epoch_minutes(t:str, # An epoch time as fastai logs it
+                 ) -> float:
     "fastai's `mm:ss` (or `h:mm:ss`) epoch time in minutes."
     s = 0
     for part in str(t).split(':'): s = 60*s + int(part)
@@ -282,7 +289,7 @@ def history_metrics(hist:pd.DataFrame, # A run's history
     row = hist[hist.epoch == kept].iloc[0]
     return {'kept_epoch': int(kept), 'epochs_run': int(hist.epoch.max()) + 1, 'valid_loss': float(row.valid_loss),
             'valid_accuracy': float(row.valid_accuracy), 'valid_macro_f1': float(row.valid_macro_f1),
-            'train_minutes': round(float(hist.time.map(_minutes).sum()), 2)}
+            'train_minutes': round(float(hist.time.map(epoch_minutes).sum()), 2)}
 
 # %% ../nbs/08_train.ipynb #270bc816
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
@@ -317,6 +324,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if ckpt is not None:
         learn.model.load_state_dict(ckpt['model']); learn.create_opt(); learn.opt.load_state_dict(ckpt['opt'])
         start = ckpt['epoch'] + 1
+        _drop_history_from(out/'history.csv', start)  # an epoch logged after its checkpoint failed is run again
     keeper = Checkpoint(out, cfg.keep, start, ckpt and ckpt['best'], ckpt and ckpt['best_epoch'])
     fit_cbs = [History(out/'history.csv', start), keeper] + ([EpochEstimate()] if progress else [])
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
@@ -358,4 +366,4 @@ def cxr_train(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else
     except KeyboardInterrupt: raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
     print(f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy {m['valid_accuracy']:.4f}, "
           f"macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of training. Saved to {out}")
-    print(_trust_line(json.loads((Path(out)/'model.json').read_text())))
+    print(trust_summary(json.loads((Path(out)/'model.json').read_text())))

@@ -39,3 +39,25 @@ def test_saved_model_predicts_the_same_in_a_fresh_process(mini, tmp_path):
     pa, pb = json.loads(a), json.loads(b)
     assert len(pa) == 8 and pa == pb
     assert all(abs(sum(r) - 1) < 1e-5 for r in pa)
+
+def test_a_full_disk_ends_in_one_line_and_keeps_the_checkpoint(tmp_path, monkeypatch, capsys):
+    "torch.save raising ENOSPC on the second epoch's checkpoint: one `error:` line naming the file, exit 2, epoch 0 resumable."
+    import errno, torch
+    from cxr_nbdev.train import cxr_train
+    real, calls = torch.save, []
+    def full_disk(obj, f, *a, **k):
+        calls.append(str(f))
+        if str(f).endswith('checkpoint.pth.tmp') and sum(c.endswith('checkpoint.pth.tmp') for c in calls) == 2:
+            raise OSError(errno.ENOSPC, 'No space left on device', str(f))
+        return real(obj, f, *a, **k)
+    monkeypatch.setattr(torch, 'save', full_disk)
+    out = tmp_path/'run'
+    monkeypatch.setattr(sys, 'argv', ['cxr-train', '--data', 'sample', '--out', str(out), *ARGS, '--quiet'])
+    try: cxr_train(); code = 0
+    except SystemExit as e: code = e.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"error: Cannot write '{out/'checkpoint.pth.tmp'}': the disk is full") and 'Traceback' not in err, err
+    assert torch.load(out/'checkpoint.pth', weights_only=True)['epoch'] == 0  # the last good checkpoint, intact
+    monkeypatch.setattr(torch, 'save', real)
+    r = run_cli('cxr-train', '--data', 'sample', '--out', out, *ARGS, '--resume', '--quiet')
+    assert pd.read_csv(out/'history.csv').epoch.tolist() == [0, 1, 2]
