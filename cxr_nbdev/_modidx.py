@@ -286,6 +286,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.trust.aurc': ('trust.html#aurc', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.calibrate_model': ('trust.html#calibrate_model', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.classifier_layer': ('trust.html#classifier_layer', 'cxr_nbdev/trust.py'),
+                                 'cxr_nbdev.trust.compare_detectors': ('trust.html#compare_detectors', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.cxr_calibrate': ('trust.html#cxr_calibrate', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.cxr_ood': ('trust.html#cxr_ood', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.energy_score': ('trust.html#energy_score', 'cxr_nbdev/trust.py'),
