@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 import numpy as np, pandas as pd
 from .core import CxrError, command
-from .inference import ModelNotFoundError
+from .inference import ModelFileError, ModelNotFoundError, check_model_config
 from .train import PRESETS, TrainConfig, epoch_minutes
 from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
@@ -50,7 +50,10 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
     "What the results table says about one run."
     run = Path(run)
     if not (run/'model.json').exists(): raise ModelNotFoundError(f"No model.json in {str(run)!r}: give folders that cxr-train wrote.")
-    cfg = json.loads((run/'model.json').read_text())
+    try: cfg = check_model_config(json.loads((run/'model.json').read_bytes()), run/'model.json')
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError): raise ModelFileError(f"{str(run/'model.json')!r} is not valid JSON.") from None
+    if not isinstance(cfg.get('metrics'), dict) or not {'epochs_run', 'valid_accuracy', 'valid_macro_f1', 'train_minutes'} <= set(cfg['metrics']):
+        raise ModelFileError(f"{str(run/'model.json')!r} has no training metrics: it was not written by cxr-train. Train the run again.")
     ev = run/f'eval-{split}'/'metrics.json'
     if not ev.exists(): raise ModelNotFoundError(f"No {ev.parent.name}/metrics.json in {str(run)!r}: run `cxr-evaluate --model {run}` first.")
     m, train, hist = json.loads(ev.read_text()), cfg['train'], pd.read_csv(run/'history.csv')
