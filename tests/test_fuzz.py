@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import run_cli
 
-N = int(os.environ.get('CXR_FUZZ_EXAMPLES', '8'))
+N = int(os.environ.get('CXR_FUZZ_EXAMPLES', '6'))
 FUZZ = settings(max_examples=N, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 EDGES = ['0', '-1', '1', '2', '-0.0', 'nan', 'inf', '-inf', '1e309', '99999', '-99999', '4', '0.5', '1.5', '2147483648',
