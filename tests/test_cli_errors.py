@@ -63,8 +63,8 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'search: bad metric': ('cxr-grid-search --data sample --out {tmp} --metric loss', ['--metric must be one of']),
     'report: no run': ('cxr-report {tmp}/none', ['No model.json']),
     'report: not evaluated': ('cxr-report {model}', ['cxr-evaluate --model']),
-    'dashboard: no model': ('cxr-dashboard --model {tmp}/none', ['No model.json']),
-    'dashboard: other data': ('cxr-dashboard --model {model} --data {other}', ['--split all']),
+    'dashboard: no model': ('cxr-dashboard --model {tmp}/none --port 0', ['No model.json']),  # any free port: 8866 may be taken
+    'dashboard: other data': ('cxr-dashboard --model {model} --data {other} --port 0', ['--split all']),
     'bench: no cuda': ('cxr-bench --data sample --device cuda', ['--device cuda']),
     'bench: too few images': ('cxr-bench --data sample --n 10', ['--n 10', 'at least 64']),
     'download: offline': ('cxr-download', ['Could not download', '--data sample']),
