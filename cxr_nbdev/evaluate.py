@@ -340,7 +340,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         raise SettingError(f"--min-confidence must be between 0 and 1, not {min_confidence}.")
     files = [images] if isinstance(images, str) else list(images)
     tm = TrainedModel(model, device); tr = Trust.of(tm)
-    if tr.note(model): print(tr.note(model), file=sys.stderr)
+    if note := tr.note(model): print(note, file=sys.stderr)
     good, loaded, failed = [], [], []
     for f in files:  # decode each file once: a bad one is named here, the good ones go on to the model as images
         try: loaded.append(load_xray(f)); good.append(f)

@@ -17,7 +17,7 @@ from sklearn.metrics import roc_auc_score
 from .core import CxrError, SettingError, command, out_folder, save_figure
 from .data import load_xray
 from .model import NETWORKS
-from .inference import ModelFileError, TrainedModel, calibrated_softmax, predictor, tta_predictions
+from .inference import ModelFileError, TrainedModel, calibrated_softmax, predict_dataloader, predictor, tta_predictions
 from fastai.callback.hook import Hook
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import store_true
@@ -227,10 +227,12 @@ class Trust:
 
     @classmethod
     def of(cls, tm:TrainedModel) -> Trust:
-        "The checks of `tm`'s folder (none for a model trained before them)."
-        ood, sel = tm.config.get('ood'), tm.config.get('selective', {})
-        det = load_detector(tm.path/ood['file']) if ood else None
-        return cls(tm.temperature, det, ood['threshold'] if ood else None, sel.get('min_confidence', 0.))
+        "The checks of `tm`'s folder (none for a model trained before them), read once per loaded folder."
+        if getattr(tm, '_trust', None) is None:
+            ood, sel = tm.config.get('ood'), tm.config.get('selective', {})
+            det = load_detector(tm.path/ood['file']) if ood else None
+            tm._trust = cls(tm.temperature, det, ood['threshold'] if ood else None, sel.get('min_confidence', 0.))
+        return tm._trust
 
     @property
     def checked(self) -> bool: return self.detector is not None
@@ -308,7 +310,6 @@ def ood_study(tm:TrainedModel, # A loaded model folder with its checks
               n_altered:int=8, # Test X-rays to alter (rotation, JPEG)
              ) -> tuple:
     "(per image: `name`, `kind`, `xray`, `ood_score`, `ood`; summary) for the test X-rays and `ood_images`."
-    from cxr_nbdev.inference import predict_dataloader
     tr = Trust.of(tm)
     if not tr.checked: raise SettingError(Trust.note(tr, tm.path).removeprefix('note: '))
     test, root = tm.images(data, 'test')
@@ -349,7 +350,6 @@ def compare_detectors(tm:TrainedModel, # A loaded model folder
                       n_altered:int=8, # Test X-rays to alter
                      ) -> pd.DataFrame:
     "AUROC and shares flagged of the energy score, the penultimate Mahalanobis distance and the layer ensemble."
-    from cxr_nbdev.inference import predict_dataloader
     out = {s: model_outputs(tm.model, tm.dataloader(*tm.images(data, s), bs)) for s in ('train', 'valid', 'test')}
     test, root = tm.images(data, 'test')
     probe = ood_images([Path(root)/p for p in test.path[:n_altered]])
@@ -399,7 +399,8 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
     "Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of each kind."
     import matplotlib; matplotlib.use('Agg')
     if bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
-    t, s = ood_study(TrainedModel(model, device), data, bs)
+    tm = TrainedModel(model, device)
+    t, s = ood_study(tm, data, bs)
     out = out_folder(out or Path(model)/'eval-ood')
     (out/'ood.json').write_text(json.dumps(s, indent=2) + '\n'); t.to_csv(out/'ood_scores.csv', index=False, lineterminator='\n')
     save_figure(plot_ood_scores(t, s['threshold']), out/'ood.png')
@@ -407,5 +408,5 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
           + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}" for k, v in s.items() if k.startswith('flagged_'))
           + f". Wrote {out}")
     if compare:
-        c = compare_detectors(TrainedModel(model, device), data, bs)
+        c = compare_detectors(tm, data, bs)
         c.to_csv(out/'detectors.csv', index=False, lineterminator='\n'); print(c.round(3).to_string(index=False))
