@@ -20,6 +20,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'cxr_nbdev.augment.check_aug': ('augment.html#check_aug', 'cxr_nbdev/augment.py'),
                                    'cxr_nbdev.augment.resized_crop_mat': ('augment.html#resized_crop_mat', 'cxr_nbdev/augment.py'),
                                    'cxr_nbdev.augment.vflip_mat': ('augment.html#vflip_mat', 'cxr_nbdev/augment.py'),
+                                   'cxr_nbdev.augment.xray_pipeline': ('augment.html#xray_pipeline', 'cxr_nbdev/augment.py'),
+                                   'cxr_nbdev.augment.xray_resize': ('augment.html#xray_resize', 'cxr_nbdev/augment.py'),
                                    'cxr_nbdev.augment.xray_tfms': ('augment.html#xray_tfms', 'cxr_nbdev/augment.py')},
             'cxr_nbdev.bench': { 'cxr_nbdev.bench._OriginalDataset': ('benchmark.html#_originaldataset', 'cxr_nbdev/bench.py'),
                                  'cxr_nbdev.bench._OriginalDataset.__getitem__': ( 'benchmark.html#_originaldataset.__getitem__',

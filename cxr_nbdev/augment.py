@@ -10,11 +10,12 @@ import torch, torch.nn.functional as F
 from .core import SettingError
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fastai.torch_core import TensorImage
-from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, LightingTfm, PadMode, affine_mat, flip_mat, rotate_mat
+from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, LightingTfm, PadMode, Resize, affine_mat, flip_mat, rotate_mat
+from fastai.vision.core import imagenet_stats
 
 # %% auto #0
 __all__ = ['AUGMENTATIONS', 'vflip_mat', 'resized_crop_mat', 'affine_grid', 'GridAffineTfm', 'LightingToFloat', 'GreyNormalize',
-           'check_aug', 'xray_tfms']
+           'check_aug', 'xray_tfms', 'xray_resize', 'xray_pipeline']
 
 # %% ../nbs/04_augment.ipynb #48f86303
 def vflip_mat(x:torch.Tensor, # Batch of images
@@ -108,3 +109,18 @@ def xray_tfms(size:int=224, # Side of the square output, in pixels
            partial(flip_mat, p=0.5)] + ([partial(vflip_mat, p=0.5)] if kw['vflip'] else [])
     light = Brightness(max_lighting=kw['max_lighting'], p=1.); light.compose(Contrast(max_lighting=kw['max_lighting'], p=1.))
     return [GridAffineTfm(aff_fs=aff, size=size, pad_mode=pad_mode), light]
+
+# %% ../nbs/04_augment.ipynb #9c30c60f
+def xray_resize(size:int) -> Resize:
+    "The resize every image gets before batching: squashed to `size`×`size`."
+    return Resize(size, method='squish')
+
+def xray_pipeline(size:int=224, # Side of the square input, in pixels
+                  aug:str='light', # A preset of `AUGMENTATIONS` (it acts on training batches only)
+                  stats:tuple=imagenet_stats, # (mean, std) per channel that the network expects
+                 ) -> tuple:
+    "(item transforms, batch transforms) that turn an 8-bit grey X-ray into the network's input."
+    augment = xray_tfms(size, aug)
+    lighting = [t for t in augment if isinstance(t, LightingTfm)]
+    rest = [t for t in augment if not isinstance(t, LightingTfm)]
+    return [xray_resize(size)], [LightingToFloat(lighting), *rest, GreyNormalize.from_stats(*stats, cuda=False)]

@@ -14,7 +14,7 @@ from fastprogress.fastprogress import progress_bar
 from fastai.data.core import TfmdDL
 from fastai.data.transforms import Transform
 from fastai.torch_core import TensorCategory, TensorImage
-from fastai.vision.augment import Resize
+from .augment import xray_resize
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'cache_key', 'build_cache', 'CacheError', 'CacheReader', 'CacheDL']
@@ -41,7 +41,7 @@ def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
     meta = fn.with_suffix('.json')
     if fn.exists() and meta.exists(): return fn
     arr = np.lib.format.open_memmap(fn, mode='w+', dtype=np.uint8, shape=(len(manifest), size, size))
-    resize, paths = Resize(size, method='squish'), list(manifest.path)
+    resize, paths = xray_resize(size), list(manifest.path)
     for i in (progress_bar(range(len(paths)), leave=False) if progress else range(len(paths))):
         arr[i] = np.asarray(resize(PILXray.create(Path(root)/paths[i]), split_idx=1))
     arr.flush(); del arr

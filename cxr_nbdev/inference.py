@@ -12,13 +12,11 @@ from PIL import Image
 from .core import CxrError, SettingError, pick_device
 from .data import PILXray, get_data_path, sample_path, scan_images
 from .split import ManifestError, NEAR_DUP, SPLITS, prepare_manifest
-from .augment import GreyNormalize, LightingToFloat, xray_tfms
+from .augment import AUGMENTATIONS, xray_pipeline
 from .model import NETWORKS, create_model
-from .augment import AUGMENTATIONS
 from fastai.data.core import DataLoaders, Datasets, TfmdDL
 from fastai.data.transforms import Categorize, ColReader, ToTensor
 from fastai.torch_core import to_device
-from fastai.vision.augment import LightingTfm, Resize
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 import fastai.callback.progress  # adds Learner.no_bar
@@ -137,11 +135,9 @@ def predict_dataloader(items:list|pd.DataFrame, # Image files or PIL images; or 
         tfms = [[ColReader('path', pref=f'{root}{os.sep}' if str(root) else ''), PILXray.create], [ColReader('label'), Categorize(vocab=config['classes'])]]
         ds = Datasets(items.reset_index(drop=True), tfms=tfms, split_idx=1)
     else: ds = Datasets([f if isinstance(f, Image.Image) else Path(f) for f in items], tfms=[[PILXray.create]], split_idx=1)
-    augment = xray_tfms(config['size'], config.get('train', {}).get('aug', 'none'))
-    lighting = [t for t in augment if isinstance(t, LightingTfm)]
-    norm = GreyNormalize.from_stats(config['normalize']['mean'], config['normalize']['std'], cuda=False)
-    return TfmdDL(ds, bs=bs, after_item=[Resize(config['size'], method='squish'), ToTensor()],
-                  after_batch=[LightingToFloat(lighting), *[t for t in augment if t not in lighting], norm], device=device or torch.device('cpu'))
+    stats = config['normalize']['mean'], config['normalize']['std']
+    item_tfms, batch_tfms = xray_pipeline(config['size'], config.get('train', {}).get('aug', 'none'), stats)
+    return TfmdDL(ds, bs=bs, after_item=[*item_tfms, ToTensor()], after_batch=batch_tfms, device=device or torch.device('cpu'))
 
 def item_batch(dl:TfmdDL, # From `predict_dataloader`
                idxs:list, # Positions of items in `dl`'s data set

@@ -9,12 +9,11 @@ import pandas as pd, torch
 from .core import SettingError
 from .data import CLASSES, PILXray
 from .cache import CacheDL, CacheReader, build_cache
-from .augment import GreyNormalize, LightingToFloat, xray_tfms
+from .augment import xray_pipeline
 from fastai.data.block import CategoryBlock, DataBlock, TransformBlock
 from fastai.data.core import TfmdDL
 from fastai.data.transforms import IndexSplitter, ItemGetter
 from fastai.torch_core import set_seed
-from fastai.vision.augment import LightingTfm, Resize
 from fastai.vision.core import imagenet_stats
 
 # %% auto #0
@@ -38,15 +37,13 @@ def xray_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `sp
     rows = manifest.reset_index(drop=True)
     keep = rows[rows.split != 'test']
     if not {'train', 'valid'} <= set(keep.split): raise SettingError("The manifest needs both 'train' and 'valid' rows to build DataLoaders.")
-    augment = xray_tfms(size, aug)
-    lighting, tfms = [t for t in augment if isinstance(t, LightingTfm)], [t for t in augment if not isinstance(t, LightingTfm)]
+    resize, batch_tfms = xray_pipeline(size, aug, stats)
     if cache: reader, keys, dl_type, item_tfms = CacheReader(build_cache(rows, root, size, cache_dir, progress)), keep.index, CacheDL, []
-    else: reader, keys, dl_type, item_tfms = PILXray.create, [Path(root)/p for p in keep.path], TfmdDL, [Resize(size, method='squish')]
+    else: reader, keys, dl_type, item_tfms = PILXray.create, [Path(root)/p for p in keep.path], TfmdDL, resize
     items = list(zip(keys, keep.label))  # plain tuples: fetching a DataFrame row per item costs more than reading the image
     if seed is not None: set_seed(seed)  # fastai's DataLoaders draw their shuffling RNG from Python's global one
-    block = DataBlock(blocks=(TransformBlock(type_tfms=reader, batch_tfms=LightingToFloat(lighting), dl_type=dl_type),
-                              CategoryBlock(vocab=list(CLASSES))),
+    block = DataBlock(blocks=(TransformBlock(type_tfms=reader, dl_type=dl_type), CategoryBlock(vocab=list(CLASSES))),
                       get_x=ItemGetter(0), get_y=ItemGetter(1), item_tfms=item_tfms,
                       splitter=IndexSplitter([i for i, s in enumerate(keep.split) if s == 'valid']),
-                      batch_tfms=tfms + [GreyNormalize.from_stats(*stats, cuda=False)])
+                      batch_tfms=batch_tfms)
     return block.dataloaders(items, bs=bs, num_workers=num_workers, device=device)
