@@ -12,7 +12,7 @@ from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
 from .core import CxrError, SettingError, command, out_folder, save_figure
 from .data import CLASSES, load_xray, describe_image_error
-from .inference import TrainedModel, item_batch, predict_dataloader, predictor
+from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
 from .trust import Trust, aurc, risk_coverage, selective_accuracy, trusted_predictions
@@ -347,17 +347,16 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         except FileNotFoundError: failed.append(f"{f}: no such file")
         except Exception as e: failed.append(f"{f}: {describe_image_error(e, Path(f).stat().st_size)}")
     if good:
-        dl = predict_dataloader(loaded, tm.config, bs=32, device=tm.device)
-        a = trusted_predictions(tm, dl, tta)
+        a = tr.assess(*predict_files(tm.model, tm.config, loaded, bs=32, tta=tta, outputs=True))
         if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
-        xs = torch.cat([b[0] for b in dl])
-        cams = gradcam(tm.model, xs, target=a.probs.argmax(1))[0]  # the map of the class shown
         for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
             if json: print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())], 'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
                                         'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
                                         'ood_score': round(float(s), 3) if tr.checked else None}))
             else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
         if cam:
+            xs = torch.cat([b[0] for b in predict_dataloader(loaded, tm.config, bs=32, device=tm.device)])
+            cams = gradcam(tm.model, xs, target=a.probs.argmax(1))[0]  # the map of the class shown
             fig, axs = plt.subplots(1, len(good), figsize=(3.5*len(good), 3.5), squeeze=False)
             for ax, f, x, c, p, o in zip(axs[0], good, xs, cams, a.probs, a.ood):
                 show_cam(x, c, tm.config, ax=ax, title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})"

@@ -17,6 +17,8 @@ from .model import NETWORKS, create_model
 from fastai.data.core import DataLoaders, Datasets, TfmdDL
 from fastai.data.transforms import Categorize, ColReader, ToTensor
 from fastai.torch_core import to_device
+from fastai.callback.hook import Hook
+from fastprogress.fastprogress import progress_bar
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 import fastai.callback.progress  # adds Learner.no_bar
@@ -24,7 +26,7 @@ import fastai.callback.progress  # adds Learner.no_bar
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'ModelNotFoundError', 'ModelFileError', 'atomic_save', 'save_model', 'check_model_config',
            'load_model', 'predict_dataloader', 'item_batch', 'denormalize', 'calibrated_softmax', 'predictor',
-           'tta_predictions', 'predict_files', 'TrainedModel']
+           'tta_predictions', 'classifier_layer', 'model_outputs', 'predict_files', 'TrainedModel']
 
 # %% ../nbs/07_inference.ipynb #8b287c65
 MODEL_FORMAT = 2
@@ -177,18 +179,46 @@ def tta_predictions(learn:Learner, # From `predictor`
     "fastai's `Learner.tta` over `dl`: (probabilities, one row per image, targets or None)."
     with learn.no_logging(), learn.no_bar(): return learn.tta(dl=dl)
 
+# %% ../nbs/07_inference.ipynb #2e55f72d
+def classifier_layer(model:nn.Module) -> nn.Linear:
+    "The network's last `nn.Linear`: its input is the penultimate features."
+    return [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
+
+# %% ../nbs/07_inference.ipynb #802cfacb
+def _channel_means(m, i, o): return (o.float().mean((2, 3)) if o.ndim == 4 else o.float()).cpu()
+
+def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it knows its `network`)
+                  dl, # Its images, from `predict_dataloader` (not augmented)
+                  progress:bool=False, # fastprogress bar over the batches
+                 ) -> tuple:
+    "(logits, {layer: features}, targets or None) of `model` over `dl`: the `ood_layers`' channel means and the `penultimate`."
+    model.eval(); layers = NETWORKS[model.network].ood_layers if getattr(model, 'network', None) in NETWORKS else ()
+    logits, targs, feats = [], [], {l: [] for l in (*layers, 'penultimate')}
+    hooks = [Hook(model.get_submodule(l), _channel_means) for l in layers] + [Hook(classifier_layer(model), lambda m, i, o: i[0].float().cpu())]
+    try:
+        with torch.no_grad():
+            for b in (progress_bar(dl, leave=False) if progress else dl):
+                logits.append(model(b[0].as_subclass(torch.Tensor)).float().cpu())
+                for l, h in zip(feats, hooks): feats[l].append(h.stored)
+                if len(b) > 1: targs.append(b[1].as_subclass(torch.Tensor).cpu())
+    finally:
+        for h in hooks: h.remove()
+    return torch.cat(logits), {l: torch.cat(v).numpy() for l, v in feats.items()}, (torch.cat(targs) if targs else None)
+
 # %% ../nbs/07_inference.ipynb #fb37cd95
 def predict_files(model:nn.Module, # Model from `load_model`
                   config:dict, # Its config
                   files:list, # Image files or PIL images
                   bs:int=64, # Batch size
                   tta:bool=False, # Average over augmented views (fastai's `Learner.tta`)
-                 ) -> torch.Tensor:
-    "Calibrated class probabilities (one row per file, columns in `config['classes']` order)."
+                  outputs:bool=False, # Also return `model_outputs`' logits and features
+                 ) -> torch.Tensor|tuple:
+    "Calibrated class probabilities (one row per file, columns in `config['classes']` order), and `(logits, features)`."
     dl = predict_dataloader(files, config, bs=bs, device=next(model.parameters()).device)
     t = config.get('temperature', 1.)
-    if tta: return tta_predictions(predictor(model, dl, t), dl)[0]
-    with torch.no_grad(): return torch.cat([calibrated_softmax(model.eval()(b[0]), t).cpu() for b in dl])
+    logits, feats, _ = model_outputs(model, dl)
+    probs = tta_predictions(predictor(model, dl, t), dl)[0] if tta else calibrated_softmax(logits, t)
+    return (probs, logits, feats) if outputs else probs
 
 # %% ../nbs/07_inference.ipynb #3c924671
 class TrainedModel:

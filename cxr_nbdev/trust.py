@@ -17,43 +17,17 @@ from sklearn.metrics import roc_auc_score
 from .core import CxrError, SettingError, command, out_folder, save_figure
 from .data import load_xray
 from .model import NETWORKS
-from .inference import ModelFileError, TrainedModel, calibrated_softmax, predict_dataloader, predictor, tta_predictions
+from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs, predict_dataloader, predictor,
+                                 tta_predictions)
 from fastai.callback.hook import Hook
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['classifier_layer', 'model_outputs', 'nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble',
-           'save_detector', 'load_detector', 'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy',
-           'min_confidence_for', 'fit_trust', 'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions',
-           'package_images', 'ood_images', 'ood_study', 'plot_ood_scores', 'compare_detectors', 'trust_summary',
-           'cxr_calibrate', 'cxr_ood']
-
-# %% ../nbs/11a_trust.ipynb #2e55f72d
-def classifier_layer(model:nn.Module) -> nn.Linear:
-    "The network's last `nn.Linear`: its input is the penultimate features."
-    return [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
-
-# %% ../nbs/11a_trust.ipynb #802cfacb
-def _channel_means(m, i, o): return (o.float().mean((2, 3)) if o.ndim == 4 else o.float()).cpu()
-
-def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it knows its `network`)
-                  dl, # Its images, from `predict_dataloader` (not augmented)
-                  progress:bool=False, # fastprogress bar over the batches
-                 ) -> tuple:
-    "(logits, {layer: features}, targets or None) of `model` over `dl`: the `ood_layers`' channel means and the `penultimate`."
-    model.eval(); layers = NETWORKS[model.network].ood_layers if getattr(model, 'network', None) in NETWORKS else ()
-    logits, targs, feats = [], [], {l: [] for l in (*layers, 'penultimate')}
-    hooks = [Hook(model.get_submodule(l), _channel_means) for l in layers] + [Hook(classifier_layer(model), lambda m, i, o: i[0].float().cpu())]
-    try:
-        with torch.no_grad():
-            for b in (progress_bar(dl, leave=False) if progress else dl):
-                logits.append(model(b[0].as_subclass(torch.Tensor)).float().cpu())
-                for l, h in zip(feats, hooks): feats[l].append(h.stored)
-                if len(b) > 1: targs.append(b[1].as_subclass(torch.Tensor).cpu())
-    finally:
-        for h in hooks: h.remove()
-    return torch.cat(logits), {l: torch.cat(v).numpy() for l, v in feats.items()}, (torch.cat(targs) if targs else None)
+__all__ = ['nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector', 'load_detector',
+           'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for', 'fit_trust',
+           'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'package_images', 'ood_images', 'ood_study',
+           'plot_ood_scores', 'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
 
 # %% ../nbs/11a_trust.ipynb #f2a034d8
 def nll(logits, # (n, classes) raw outputs
@@ -243,6 +217,16 @@ class Trust:
         return (f"note: {model_dir} has no out-of-distribution check, calibration or confidence threshold (trained before "
                 f"them): every image gets an answer. Add them with `cxr-calibrate --model {model_dir}`.")
 
+    def assess(self, probs:torch.Tensor, # (n, classes) calibrated probabilities
+               logits:torch.Tensor, # (n, classes) raw outputs, from `model_outputs`
+               feats:dict, # Their features, from `model_outputs`
+               targs:torch.Tensor|None=None, # True classes, if known
+              ) -> Assessment:
+        "The checks on `model_outputs`' results: out-of-distribution score and flag, and `uncertain`."
+        score = self.detector.score(feats) if self.checked else np.full(len(logits), np.nan)
+        ood = score > self.threshold if self.checked else np.zeros(len(logits), bool)
+        return Assessment(probs, logits.softmax(1), targs, score, ood, (probs.max(1).values < self.min_confidence).numpy())
+
 # %% ../nbs/11a_trust.ipynb #ecad01fe
 @dataclass
 class Assessment:
@@ -263,9 +247,7 @@ def trusted_predictions(tm:TrainedModel, # A loaded model folder
     tr = Trust.of(tm)
     logits, feats, targs = model_outputs(tm.model, dl, progress)
     probs = tta_predictions(predictor(tm.model, dl, tr.temperature), dl)[0] if tta else calibrated_softmax(logits, tr.temperature)
-    score = tr.detector.score(feats) if tr.checked else np.full(len(logits), np.nan)
-    return Assessment(probs, logits.softmax(1), targs, score, score > tr.threshold if tr.checked else np.zeros(len(logits), bool),
-                      (probs.max(1).values < tr.min_confidence).numpy())
+    return tr.assess(probs, logits, feats, targs)
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
 _SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png', 'clock_motion.png',
