@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from functools import partial
 import torch, torch.nn.functional as F
-from .core import SettingError
+from .core import Allowed, allow, check_setting
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fastai.torch_core import TensorImage
 from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, LightingTfm, PadMode, Resize, affine_mat, flip_mat, rotate_mat
@@ -93,10 +93,11 @@ AUGMENTATIONS = {'light': dict(max_rotate=10., min_scale=0.9, max_lighting=0.1, 
                  'original': dict(max_rotate=20., min_scale=0.8, max_lighting=0.2, vflip=True),
                  'none': None}
 
+allow(aug=Allowed(str, choices=lambda: list(AUGMENTATIONS)))
+
 def check_aug(aug:str) -> str:
     "`aug`, if it names a preset of `AUGMENTATIONS`."
-    if aug not in AUGMENTATIONS: raise SettingError(f"--aug must be one of {', '.join(AUGMENTATIONS)}, not {aug!r}.")
-    return aug
+    return check_setting('aug', aug)
 
 def xray_tfms(size:int=224, # Side of the square output, in pixels
               aug:str='light', # A preset of `AUGMENTATIONS`

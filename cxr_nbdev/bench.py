@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd, torch
 from PIL import Image
 from torch import nn
-from .core import SettingError, command, fast_cpu_steps, pick_device
+from .core import Allowed, SettingError, allow, command, fast_cpu_steps, pick_device
 from .data import CLASSES, find_images, get_data_path
 from .split import prepare_manifest
 from .loaders import xray_dataloaders
@@ -171,6 +171,8 @@ def peak_memory(data:str|Path, # A sample to repeat
         return _in_fresh_process('_memory_run', tree, size, bs, train_batches, Path(d)/'cache', low_memory)
 
 # %% ../nbs/14_benchmark.ipynb #45571623
+allow(n=Allowed(int, 1, 10**6))
+
 @command
 def cxr_bench(data:str=None, # Data folder, or `sample`; default $CXR_DATA
               n:int=512, # Images per pipeline

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, torch
 import ipywidgets as W
 from PIL import Image
 from scipy.ndimage import binary_erosion
-from .core import CxrError, command, SettingError
+from .core import Allowed, CxrError, SettingError, allow, check_setting, command
 from .inference import TrainedModel, denormalize, item_batch
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path
 from .evaluate import interpretation
@@ -173,11 +173,13 @@ def dashboard_command(nb:Path, port:int, host:str='127.0.0.1') -> list:
     return [sys.executable, '-m', 'voila', str(nb), f'--port={port}', '--no-browser', f'--Voila.ip={host}', '--strip_sources=True']
 
 # %% ../nbs/13_browser.ipynb #70630ad2
+allow(port=Allowed(int, 0, 65535), host=Allowed(str))
+
 def check_port(host:str, # Address to listen on
                port:int, # Port, 1-65535, or 0 for any free one
               ) -> int:
     "`port` (a free one for 0) if the dashboard can listen on `host`:`port` now; else `SettingError`."
-    if not isinstance(port, int) or not 0 <= port <= 65535: raise SettingError(f"--port must be in 1-65535 (or 0 for any free port), not {port}.")
+    check_setting('port', port)
     try:
         with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s: s.bind((host, port)); return s.getsockname()[1]
     except (OSError, UnicodeError, TypeError, ValueError) as e:  # a name that is not a host name fails in its encoder
@@ -205,9 +207,9 @@ def _serve(cmd:list, env:dict) -> int:
 @command
 def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
                   data:str=None, # Data folder; default the one the model was trained on
-                  split:str='test', # test, valid or train (of the model's manifest), or all (every image under --data)
+                  split:str='test', # A split of the model's manifest, or all: every image under --data
                   host:str='127.0.0.1', # Address to listen on; the page has no login
-                  port:int=8866, # Port, 1-65535 (0: any free port)
+                  port:int=8866, # Port to listen on (0: any free port)
                   device:str='auto', # auto, cpu, cuda or mps
                  ):
     "Serve the Grad-CAM browser of a trained model as a web page (Voilà)."

@@ -4,8 +4,9 @@
 
 # %% ../nbs/00_core.ipynb #646f0afc
 from __future__ import annotations
-import ctypes, errno, os, platform, signal, sys
-from dataclasses import fields, is_dataclass
+import ctypes, errno, inspect, math, os, platform, signal, sys
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Callable
 from functools import partial, wraps
 from pathlib import Path
 import torch
@@ -13,8 +14,9 @@ from fastcore.docments import docments
 from fastcore.script import anno_parser, bool_arg
 
 # %% auto #0
-__all__ = ['CxrError', 'SettingError', 'settings_options', 'command', 'pick_device', 'save_figure', 'out_folder',
-           'keep_freed_memory', 'fast_cpu_steps', 'nbdev_test_setup']
+__all__ = ['SETTINGS', 'CxrError', 'SettingError', 'opt_name', 'Allowed', 'allow', 'check_setting', 'settings_options',
+           'check_settings', 'command', 'pick_device', 'save_figure', 'out_folder', 'keep_freed_memory',
+           'fast_cpu_steps', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
 class CxrError(Exception):
@@ -22,6 +24,59 @@ class CxrError(Exception):
 
 class SettingError(CxrError, ValueError):
     "A setting (an option or an argument) has a value the project cannot use."
+
+# %% ../nbs/00_core.ipynb #fb78e19c
+def opt_name(name:str) -> str:
+    "The command-line option of setting `name`: `--label-smoothing` for `label_smoothing`."
+    return '--' + name.replace('_', '-')
+
+@dataclass(frozen=True)
+class Allowed:
+    "The values one setting may take: a type, and a range (`lo`…`hi`, either end open) or `choices`."
+    kind:type = str # str, int, float or bool
+    lo:float|None = None # Lowest value
+    hi:float|None = None # Highest value
+    open_lo:bool = False # `lo` itself is not allowed
+    open_hi:bool = False # `hi` itself is not allowed
+    choices:Callable|None = None # A function giving the allowed values, read when asked
+
+    def describe(self) -> str:
+        "The rule in words, as `--help` shows it."
+        if self.choices: return f"one of {', '.join(map(str, self.choices()))}"
+        if self.lo is None and self.hi is None: return {bool: 'true or false', int: 'an integer', float: 'a finite number'}.get(self.kind, '')
+        lo, hi = ('' if v is None else f'{v:,}' if isinstance(v, int) else f'{v:g}' for v in (self.lo, self.hi))
+        return f"in {'(' if self.open_lo else '['}{lo or '-inf'}, {hi or 'inf'}{')' if self.open_hi or not hi else ']'}"
+
+    def check(self, name:str, v):
+        "`v`, if it is allowed; else `SettingError` naming the setting."
+        k = self.kind
+        ok = isinstance(v, bool) if k is bool else (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)) \
+             if k is float else (isinstance(v, int) and not isinstance(v, bool)) if k is int else isinstance(v, k)
+        if not ok:
+            what = {bool: 'true or false', int: 'an integer', float: 'a finite number', str: 'a string'}.get(k, k.__name__)
+            raise SettingError(f"{opt_name(name)} must be {what}, not {v!r}.")
+        if self.choices and v not in self.choices() or (self.lo is not None and (v < self.lo or self.open_lo and v == self.lo)) \
+           or (self.hi is not None and (v > self.hi or self.open_hi and v == self.hi)):
+            raise SettingError(f"{opt_name(name)} must be {self.describe()}, not {v!r}.")
+        return v
+
+SETTINGS = {}  # setting name -> `Allowed`, filled by `allow` in the module that owns each setting
+
+def allow(**rules:Allowed):
+    "Declare the `Allowed` values of settings, once per name."
+    for name, rule in rules.items():
+        old = SETTINGS.get(name)  # the same rule again (a module run twice, as a notebook runs its cells) is fine
+        if old is not None and (old.kind, old.describe()) != (rule.kind, rule.describe()):
+            raise ValueError(f"Setting {name!r} is declared twice, with different rules.")
+        SETTINGS[name] = rule
+
+def check_setting(name:str, # A setting declared with `allow`
+                  v, # Its value (None: not given, the default applies)
+                 ):
+    "`v` if setting `name` allows it (or it has no rule, or is None); else `SettingError`."
+    return v if v is None or name not in SETTINGS else SETTINGS[name].check(name, v)
+
+allow(bs=Allowed(int, 1, 4096), workers=Allowed(int, 0, 256), seed=Allowed(int, 0, 2**32 - 1), device=Allowed(str))
 
 # %% ../nbs/00_core.ipynb #fa7ff609
 def _debugging() -> bool: return os.environ.get('CXR_DEBUG', '') not in ('', '0')
@@ -38,28 +93,43 @@ def settings_options(parser, # An `argparse.ArgumentParser`
                      settings, # A dataclass whose fields are settings, documented by comments
                      skip:tuple=(), # Fields the command sets otherwise
                     ):
-    "Add an option to `parser` for each field of `settings`, with its type and help; defaults None (the preset's)."
-    docs, extra = docments(settings, full=True), getattr(settings, 'option_help', lambda name: '')
+    "Add an option to `parser` for each field of `settings`, with its type, help and rule; defaults None (the preset's)."
+    docs = docments(settings, full=True)
     for f in fields(settings):
         if f.name in skip: continue
         anno = docs[f.name]['anno'] if isinstance(docs[f.name]['anno'], str) else docs[f.name]['anno'].__name__
         kind = {'int': int, 'float': float, 'bool': bool_arg, 'str': str}[anno]
-        parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=kind, default=None, metavar=f"({anno})",
-                            help=' '.join(filter(None, (docs[f.name]['docment'], extra(f.name)))))
+        rule = '; '.join(filter(None, (SETTINGS[f.name].describe() if f.name in SETTINGS else '', "default: the preset's")))
+        parser.add_argument(opt_name(f.name), dest=f.name, type=kind, default=None, metavar=f"({anno})",
+                            help=f"{docs[f.name]['docment']} ({rule})")
+
+def _rules_in_help(parser):
+    "Add each declared setting's rule to its option's help."
+    for a in parser._actions:  # argparse keeps no public list of a parser's options
+        if a.dest in SETTINGS and (rule := SETTINGS[a.dest].describe()) and rule not in (a.help or ''):
+            text, sep, default = (a.help or '').partition(' (default:')  # fastcore writes the default into the help
+            a.help = f"{text} ({rule}){sep}{default}".strip()
+
+def check_settings(func, args:tuple=(), kwargs:dict|None=None) -> None:
+    "Check every argument of a call `func(*args, **kwargs)` that names a declared setting."
+    bound = inspect.signature(func).bind_partial(*args, **(kwargs or {}))
+    for name, v in bound.arguments.items():
+        if name in SETTINGS and bound.signature.parameters[name].kind != inspect.Parameter.VAR_KEYWORD: check_setting(name, v)
 
 def command(func=None, *, settings=None, skip:tuple=()):
     "A console command from `func`: options from its signature and `settings`' fields; a `CxrError` as one `error:` line, status 2."
     if func is None: return partial(command, settings=settings, skip=skip)
     @wraps(func)
     def _cmd(*args, **kwargs):
-        if args or kwargs: return func(*args, **kwargs)  # called from Python: the function itself
+        if args or kwargs: check_settings(func, args, kwargs); return func(*args, **kwargs)  # from Python: the function, checked
         p = anno_parser(func, prog=Path(sys.argv[0]).name)
+        _rules_in_help(p)
         if settings is not None: settings_options(p, settings, skip)
         p.add_argument('--debug', action='store_true', help='show the full traceback of an error (or set CXR_DEBUG=1)')
         kw = vars(p.parse_args())
         debug = kw.pop('debug') or _debugging()
         for k in ('pdb', 'xtra'): kw.pop(k, None)  # fastcore's own options, which these commands do not use
-        try: func(**kw)
+        try: check_settings(func, kwargs=kw); func(**kw)
         except CxrError as e:
             if debug: raise
             print(f'error: {e}', file=sys.stderr); sys.exit(2)

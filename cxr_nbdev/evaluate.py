@@ -10,7 +10,7 @@ from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
-from .core import CxrError, SettingError, command, out_folder, save_figure
+from .core import Allowed, CxrError, SettingError, allow, command, out_folder, save_figure
 from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
@@ -290,7 +290,7 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
 @command
 def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
                  data:str=None, # Data folder; default the one the model was trained on
-                 split:str='test', # test, valid or train (of the model's manifest), or all (every image under --data)
+                 split:str='test', # A split of the model's manifest, or all: every image under --data
                  out:str=None, # Report folder; default MODEL/eval-SPLIT (-tta with --tta)
                  bs:int=64, # Batch size
                  tta:store_true=False, # Test-time augmentation: average over augmented views of each image
@@ -324,6 +324,8 @@ def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool,
     flags = (' uncertain' if uncertain else '') + (f' not a chest X-ray? (score {score:.1f} > {threshold:.1f})' if ood else '')
     return f"{f}: {classes[int(p.argmax())]}{flags} " + ' '.join(f"{c}={float(v):.3f}" for c, v in zip(classes, p))
 
+allow(min_confidence=Allowed(float, 0, 1))
+
 @command
 def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'}],
                 model:str='runs/model', # Folder written by cxr-train
@@ -336,8 +338,6 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     "Print calibrated class probabilities for each image, flag images that are not chest X-rays and answers that are not sure."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    if min_confidence is not None and not 0 <= min_confidence <= 1:
-        raise SettingError(f"--min-confidence must be between 0 and 1, not {min_confidence}.")
     files = [images] if isinstance(images, str) else list(images)
     tm = TrainedModel(model, device); tr = Trust.of(tm)
     if note := tr.note(model): print(note, file=sys.stderr)

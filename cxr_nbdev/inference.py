@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
 from PIL import Image
-from .core import CxrError, SettingError, pick_device
+from .core import CxrError, SettingError, check_setting, pick_device
 from .data import PILXray, get_data_path, sample_path, scan_images
 from .split import ManifestError, NEAR_DUP, SPLITS, prepare_manifest
 from .augment import AUGMENTATIONS, xray_pipeline
@@ -132,7 +132,7 @@ def predict_dataloader(items:list|pd.DataFrame, # Image files or PIL images; or 
                        device:torch.device|None=None, # Where batches go; default the CPU
                       ) -> TfmdDL:
     "A fastai `TfmdDL` over `items` with the validation pipeline that `config` describes, and its augmentation for `tta`."
-    if not isinstance(bs, int) or bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
+    check_setting('bs', bs)  # every batch of every command is made here
     if isinstance(items, pd.DataFrame):
         tfms = [[ColReader('path', pref=f'{root}{os.sep}' if str(root) else ''), PILXray.create], [ColReader('label'), Categorize(vocab=config['classes'])]]
         ds = Datasets(items.reset_index(drop=True), tfms=tfms, split_idx=1)
@@ -235,7 +235,7 @@ class TrainedModel:
                split:str='test', # `test`, `valid` or `train` of its manifest, or `all` images under `data`
               ) -> tuple:
         "(rows with `path` and `label`, their data root) for `split`."
-        if split not in (*SPLITS, 'all'): raise ManifestError(f"--split must be one of {', '.join((*SPLITS, 'all'))}, not {split!r}.")
+        check_setting('split', split)
         train = self.config.get('train', {})
         root = get_data_path(data or self.config.get('data'))
         if split == 'all': return scan_images(root)[0][['path', 'label']], root

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 import torch
 from torch import nn
-from .core import CxrError, SettingError
+from .core import Allowed, CxrError, SettingError, allow, check_setting
 from .data import CLASSES
 from fastai.vision.core import imagenet_stats
 from fastai.vision.models.xresnet import xresnet18
@@ -121,10 +121,11 @@ register(Network('efficientnet_lite1', **_lite(1), preset=_LITE_RECIPE, about='E
 register(Network('efficientnet_lite2', **_lite(2), preset=_LITE_RECIPE, about='EfficientNet-Lite2 from ImageNet, 4.9 M parameters'))
 
 # %% ../nbs/06_model.ipynb #62a9420f
+allow(arch=Allowed(str, choices=lambda: list(NETWORKS)))
+
 def check_arch(arch:str) -> Network:
     "The registry entry of `arch`."
-    if arch not in NETWORKS: raise SettingError(f"--arch must be one of {', '.join(NETWORKS)}, not {arch!r}.")
-    return NETWORKS[arch]
+    return NETWORKS[check_setting('arch', arch)]
 
 def create_model(arch:str='simple', # A name in `NETWORKS`
                  n_classes:int=len(CLASSES), # Number of output classes

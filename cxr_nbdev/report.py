@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Annotated
 import numpy as np, pandas as pd
-from .core import CxrError, command
+from .core import Allowed, CxrError, allow, command
 from .inference import ModelFileError, ModelNotFoundError, check_model_config
 from .train import PRESETS, TrainConfig, epoch_minutes
 from .evaluate import top1_accuracy, bootstrap_ci
@@ -109,6 +109,8 @@ def results_table(runs:list, # Run folders
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/12_report.ipynb #87f89afc
+allow(target=Allowed(float, 0, 1))
+
 @command
 def cxr_report(runs:Annotated[str, 'Run folders written by cxr-train and cxr-evaluate', {'nargs': '+'}],
                split:str='test', # The evaluation to report: eval-SPLIT of each run

@@ -8,7 +8,7 @@ import itertools, json, math, os, shutil, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import pandas as pd, torch
-from .core import SettingError, command, out_folder, save_figure
+from .core import SETTINGS, Allowed, SettingError, allow, command, out_folder, save_figure
 from .data import get_data_path
 from .split import prepare_manifest
 from .train import TrainConfig, preset_config, train_model
@@ -22,6 +22,8 @@ __all__ = ['RESULT_COLUMNS', 'METRICS', 'make_grid', 'read_results', 'run_trial'
 RESULT_COLUMNS = ['trial', 'lr', 'dropout', 'wd', 'bs', 'epochs', 'metric', 'value', 'kept_epoch', 'epochs_run',
                   'valid_loss', 'valid_accuracy', 'valid_macro_f1', 'seconds', 'status']
 METRICS = ('valid_macro_f1', 'valid_accuracy')
+allow(metric=Allowed(str, choices=lambda: METRICS), backend=Allowed(str, choices=lambda: ('local', 'ray')), eta=Allowed(int, 2, 1000),
+      gpus_per_trial=Allowed(float, 0, 64, open_lo=True))
 
 def make_grid(lrs=(1e-2, 3e-3), # Learning rates
               dropouts=(0.5, 0.3), # Dropout probabilities
@@ -92,10 +94,7 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
                ) -> pd.DataFrame:
     "Run (or finish) the search; write results.csv after every trial and the winner to `out/best`."
     cfg = (cfg or preset_config()).check()
-    if metric not in METRICS: raise SettingError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}.")
-    if backend not in ('local', 'ray'): raise SettingError(f"--backend must be local or ray, not {backend!r}.")
-    if not isinstance(eta, int) or eta < 2: raise SettingError(f"--eta must be an integer of at least 2, not {eta}.")
-    if not gpus_per_trial > 0: raise SettingError(f"--gpus-per-trial must be positive, not {gpus_per_trial}.")
+    for k, v in dict(metric=metric, backend=backend, eta=eta, gpus_per_trial=gpus_per_trial).items(): SETTINGS[k].check(k, v)
     for g in make_grid(lrs, dropouts, wds, bss): replace(cfg, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')})  # every trial's settings checked first
     root, out = get_data_path(data).absolute(), Path(out).absolute()  # absolute: Ray runs trials in other folders
     out_folder(out)
@@ -188,10 +187,10 @@ def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA
                     dropouts:str='0.5,0.3', # Dropout probabilities, comma-separated
                     wds:str='0.01', # Weight decays, comma-separated
                     bss:str='64', # Batch sizes, comma-separated
-                    metric:str='valid_macro_f1', # valid_macro_f1 or valid_accuracy
+                    metric:str='valid_macro_f1', # The validation metric that picks the winner
                     halving:store_true=False, # Successive halving
                     eta:int=2, # Halving: keep 1/eta per rung
-                    backend:str='local', # local or ray
+                    backend:str='local', # local: one trial after another; ray: trials spread over CPUs and GPUs
                     address:str=None, # Ray cluster address (default: a local Ray)
                     gpus_per_trial:float=1., # Ray, where CUDA exists: the GPU share of each trial
                     preset:str=None, # Settings outside the grid, as cxr-train's --preset

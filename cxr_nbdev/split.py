@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from .core import CxrError, command, out_folder, save_figure
+from .core import Allowed, CxrError, allow, command, out_folder, save_figure
 from .data import CLASSES, find_images, get_data_path, scan_images
 from fastcore.script import store_true
 
@@ -20,6 +20,7 @@ __all__ = ['NEAR_DUP', 'SPLITS', 'MANIFEST_COLUMNS', 'near_duplicate_pairs', 'du
 
 # %% ../nbs/02_split.ipynb #34b3bae8
 NEAR_DUP = 42
+allow(near_dup=Allowed(int, 0, 256))
 
 def _bits(phash:pd.Series) -> np.ndarray:
     "The perceptual hashes (hex strings) as an (n, words) array of unsigned 64-bit words."
@@ -54,6 +55,7 @@ def duplicate_groups(scan:pd.DataFrame, # Images with `hash` and `phash`
 
 # %% ../nbs/02_split.ipynb #eb4c37bd
 SPLITS = ('train', 'valid', 'test')
+allow(split=Allowed(str, choices=lambda: (*SPLITS, 'all')))  # `all`: every image under a data folder, for evaluation
 
 def stratified_split(scan:pd.DataFrame, # Images with `label`, `hash` and `phash`
                      seed:int=42, # Random seed: the same files and seed give the same split

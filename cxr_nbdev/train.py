@@ -10,7 +10,8 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
-from .core import CxrError, SettingError, command, fast_cpu_steps, out_folder, pick_device, save_figure
+from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps, opt_name, out_folder,
+                            pick_device, save_figure)
 from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
@@ -43,14 +44,11 @@ __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Che
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
 MIXES = ('none', 'mixup', 'cutmix')
 
-def _opt(name:str) -> str: return '--' + name.replace('_', '-')  # the option's name on the command line
-_KINDS = {'str': str, 'int': int, 'float': (int, float), 'bool': bool}
-_RANGES = {'size': (1, 2048, True), 'epochs': (1, 10_000, True), 'lr': (0, 10, False), 'dropout': (0, 1, True), 'wd': (0, 10, True),
-           'bs': (1, 4096, True), 'freeze_epochs': (0, 1000, True), 'label_smoothing': (0, 1, True), 'progressive': (0, 2048, True),
-           'patience': (0, 10_000, True), 'seed': (0, 2**32 - 1, True), 'near_dup': (0, 256, True)}  # (lowest, highest, lowest allowed)
-_OPEN_TOP = ('dropout', 'label_smoothing')  # 1 is not allowed: every unit dropped, or no label left
-_CHOICES = {'arch': lambda: list(NETWORKS), 'aug': lambda: list(AUGMENTATIONS), 'schedule': lambda: SCHEDULES, 'mix': lambda: MIXES,
-            'keep': lambda: ('best', 'last')}  # read from the registries when asked
+allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(float, 0, 10, open_lo=True),
+      dropout=Allowed(float, 0, 1, open_hi=True), wd=Allowed(float, 0, 10), bn=Allowed(bool), weighted=Allowed(bool),
+      schedule=Allowed(str, choices=lambda: SCHEDULES), freeze_epochs=Allowed(int, 0, 1000), mix=Allowed(str, choices=lambda: MIXES),
+      label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048), keep=Allowed(str, choices=lambda: ('best', 'last')),
+      patience=Allowed(int, 0, 10_000), preset=Allowed(str))  # dropout or smoothing of 1: every unit dropped, or no label left
 
 @dataclass
 class TrainConfig:
@@ -80,30 +78,11 @@ class TrainConfig:
 
     def check(self):
         "This config, if every setting has the type and a value the project can use; the error names the setting."
-        for f in fields(self):
-            v, kind = getattr(self, f.name), _KINDS[f.type]
-            if not (isinstance(v, kind) and (kind is bool or not isinstance(v, bool))) or (f.type == 'float' and not math.isfinite(v)):
-                raise SettingError(f"{_opt(f.name)} must be {'a finite number' if f.type == 'float' else 'an integer' if kind is int else kind.__name__}, not {v!r}.")
-        check_arch(self.arch); check_aug(self.aug)
-        for name, allowed in (('schedule', SCHEDULES), ('mix', MIXES), ('keep', ('best', 'last'))):
-            if getattr(self, name) not in allowed: raise SettingError(f"{_opt(name)} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}.")
-        for name, (lo, hi, lo_ok) in _RANGES.items():
-            v, hi_ok = getattr(self, name), name not in _OPEN_TOP
-            if v < lo or (v == lo and not lo_ok) or v > hi or (v == hi and not hi_ok):
-                raise SettingError(f"{_opt(name)} must be in {'[' if lo_ok else '('}{lo:g}, {hi:,}{']' if hi_ok else ')'}, not {v}.")
+        for f in fields(self): SETTINGS[f.name].check(f.name, getattr(self, f.name))  # each declared with `allow`; None is no value
         if self.size < NETWORKS[self.arch].min_size:
             raise SettingError(f"--size must be at least {NETWORKS[self.arch].min_size} for --arch {self.arch}, not {self.size}.")
         if self.progressive and not 16 <= self.progressive < self.size: raise SettingError(f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
         return self
-
-    @staticmethod
-    def option_help(name:str) -> str:
-        "The choices or range of setting `name`, for `--help`."
-        if name in _CHOICES: return f"({', '.join(_CHOICES[name]())})"
-        if name in _RANGES:
-            lo, hi, lo_ok = _RANGES[name]
-            return f"(in {'[' if lo_ok else '('}{lo:g}, {hi:,}{')' if name in _OPEN_TOP else ']'}; default: the preset's)"
-        return "(true or false; default: the preset's)" if name in ('bn', 'weighted') else ''
 
     @property
     def total_epochs(self) -> int: return self.epochs + (self.freeze_epochs if self.schedule == 'fine_tune' else 0)

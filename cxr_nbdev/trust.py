@@ -14,7 +14,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, logsumexp
 from sklearn.covariance import LedoitWolf
 from sklearn.metrics import roc_auc_score
-from .core import CxrError, SettingError, command, out_folder, save_figure
+from .core import Allowed, CxrError, SettingError, allow, check_setting, command, out_folder, save_figure
 from .data import load_xray
 from .model import NETWORKS
 from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs, predict_dataloader, predictor,
@@ -155,6 +155,8 @@ def min_confidence_for(confidence, # (n,) top calibrated probability of each val
     return float(conf[ok[-1]]) if len(ok) else float(np.nextafter(conf.max(), np.inf))
 
 # %% ../nbs/11a_trust.ipynb #730a76c7
+allow(pass_rate=Allowed(float, 0, 1, open_lo=True), target_accuracy=Allowed(float, 0, 1, open_lo=True))
+
 def fit_trust(tm:TrainedModel, # A loaded model folder
               train:tuple, # (logits, features, targets) of its training images
               valid:tuple, # The same of its validation images
@@ -162,6 +164,7 @@ def fit_trust(tm:TrainedModel, # A loaded model folder
               target_accuracy:float=0.97, # Validation accuracy of the answers given with confidence
              ) -> tuple:
     "(detector, the keys `temperature`, `ood` and `selective` for `model.json`)."
+    check_setting('pass_rate', pass_rate); check_setting('target_accuracy', target_accuracy)
     det, (vl, vf, vy) = LayerEnsemble.fit(train[1], train[2]), valid
     t = fit_temperature(vl, vy)
     scores, conf = det.score(vf), calibrated_softmax(vl, t).max(1).values.numpy()
@@ -364,9 +367,6 @@ def cxr_calibrate(model:str='runs/model', # Folder written by cxr-train
                   device:str='auto', # auto, cpu, cuda or mps
                  ):
     "Fit a model's out-of-distribution check, temperature and confidence threshold on its own splits."
-    if not 0 < pass_rate <= 1: raise SettingError(f"--pass-rate must be in (0, 1], not {pass_rate}.")
-    if not 0 < target_accuracy <= 1: raise SettingError(f"--target-accuracy must be in (0, 1], not {target_accuracy}.")
-    if bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
     print(trust_summary(calibrate_model(model, data, bs, device, pass_rate=pass_rate, target_accuracy=target_accuracy)))
 
 # %% ../nbs/11a_trust.ipynb #26ec1197
@@ -380,7 +380,6 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
            ):
     "Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of each kind."
     import matplotlib; matplotlib.use('Agg')
-    if bs < 1: raise SettingError(f"--bs must be at least 1, not {bs}.")
     tm = TrainedModel(model, device)
     t, s = ood_study(tm, data, bs)
     out = out_folder(out or Path(model)/'eval-ood')

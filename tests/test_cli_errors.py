@@ -74,9 +74,9 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'train: label smoothing 2': ('cxr-train --data sample --label-smoothing 2 --out {tmp}/r', ['--label-smoothing must be in [0, 1), not 2']),
     'train: size 4': ('cxr-train --data sample --size 4 --out {tmp}/r', ['--size must be at least 16 for --arch simple']),
     'train: out is a file': ('cxr-train --data sample --out {file} --epochs 1', ['is a file. Give a folder']),
-    'evaluate: bs 0': ('cxr-evaluate --model {model} --bs 0', ['--bs must be at least 1, not 0']),
-    'dashboard: port out of range': ('cxr-dashboard --model {model} --port 99999', ['--port must be in 1-65535']),
-    'ood: bad bs': ('cxr-ood --model {model} --bs 0', ['--bs must be at least 1']),
+    'evaluate: bs 0': ('cxr-evaluate --model {model} --bs 0', ['--bs must be in [1, 4,096], not 0']),
+    'dashboard: port out of range': ('cxr-dashboard --model {model} --port 99999', ['--port must be in [0, 65,535]']),
+    'ood: bad bs': ('cxr-ood --model {model} --bs 0', ['--bs must be in [1, 4,096]']),
 }
 
 @pytest.fixture(scope='module')
