@@ -15,7 +15,7 @@ from fastcore.script import anno_parser, bool_arg
 
 # %% auto #0
 __all__ = ['SETTINGS', 'CxrError', 'SettingError', 'opt_name', 'Allowed', 'allow', 'check_setting', 'settings_options',
-           'check_settings', 'command', 'pick_device', 'save_figure', 'out_folder', 'keep_freed_memory',
+           'check_settings', 'command', 'pick_device', 'save_figure', 'out_folder', 'figure_file', 'keep_freed_memory',
            'fast_cpu_steps', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
@@ -49,9 +49,9 @@ class Allowed:
 
     def check(self, name:str, v):
         "`v`, if it is allowed; else `SettingError` naming the setting."
-        k = self.kind
-        ok = isinstance(v, bool) if k is bool else (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)) \
-             if k is float else (isinstance(v, int) and not isinstance(v, bool)) if k is int else isinstance(v, k)
+        k, number = self.kind, isinstance(v, (int, float)) and not isinstance(v, bool)
+        ok = {bool: isinstance(v, bool), int: number and isinstance(v, int),  # math.isfinite fails on ints past 1e308
+              float: number and (isinstance(v, int) or math.isfinite(v))}.get(k, isinstance(v, k))
         if not ok:
             what = {bool: 'true or false', int: 'an integer', float: 'a finite number', str: 'a string'}.get(k, k.__name__)
             raise SettingError(f"{opt_name(name)} must be {what}, not {v!r}.")
@@ -181,6 +181,19 @@ def out_folder(path:str|Path, # The folder to write into (made if missing)
         raise SettingError(f"{option} {str(path)!r}: {str(there)!r} is a file. Give a folder (it is made if missing).")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+# %% ../nbs/00_core.ipynb #6a0006ca
+def figure_file(fn:str|Path, # The picture file a user named
+                option:str='--out', # The option that named it, for the message
+               ) -> Path:
+    "`fn`, with its folder made, if matplotlib can write a picture there; else `SettingError`."
+    from matplotlib.backend_bases import FigureCanvasBase
+    fn = Path(fn)
+    if fn.suffix[1:].lower() not in FigureCanvasBase.get_supported_filetypes():
+        raise SettingError(f"{option} {str(fn)!r}: end the file name with .png (or .jpg, .svg, .pdf).")
+    if fn.is_dir(): raise SettingError(f"{option} {str(fn)!r} is a folder: give a file name ending with .png.")
+    out_folder(fn.parent, option)
+    return fn
 
 # %% ../nbs/00_core.ipynb #432ba25e
 def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap beyond this goes back to the OS

@@ -10,7 +10,7 @@ from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
-from .core import Allowed, CxrError, SettingError, allow, command, out_folder, save_figure
+from .core import Allowed, CxrError, SettingError, allow, command, figure_file, out_folder, save_figure
 from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
@@ -339,6 +339,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     files = [images] if isinstance(images, str) else list(images)
+    if cam: cam = figure_file(cam, '--cam')  # a name it cannot write is refused before any work
     tm = TrainedModel(model, device); tr = Trust.of(tm)
     if note := tr.note(model): print(note, file=sys.stderr)
     good, loaded, failed = [], [], []

@@ -54,7 +54,10 @@ def save_model(model:nn.Module, # Trained model
 
 def _num(v, lo=-math.inf, hi=math.inf, integer=False) -> bool:
     "Whether `v` is a finite number (an integer if asked) in [lo, hi]; never a bool."
-    return isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+    return isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) \
+           and (isinstance(v, int) or math.isfinite(v)) and lo <= v <= hi  # math.isfinite fails on ints past 1e308
+
+def _named(v, names) -> bool: return isinstance(v, str) and v in names  # a list or a dict is no name
 
 def _plain_name(v) -> bool: return isinstance(v, str) and v not in ('', '.', '..') and Path(v).name == v and '\\' not in v
 
@@ -67,15 +70,15 @@ def _problem(cfg) -> tuple|None:
                and len(set(cfg['classes'])) == len(cfg['classes']), 'a list of two or more different class names'),
               ('weights', _plain_name(cfg.get('weights')), 'a file name inside the model folder'),
               ('arch', isinstance(a, dict), 'an object with name, dropout and bn'),
-              ('arch.name', isinstance(a, dict) and a.get('name') in NETWORKS, f"one of {', '.join(NETWORKS)}"),
+              ('arch.name', isinstance(a, dict) and _named(a.get('name'), NETWORKS), f"one of {', '.join(NETWORKS)}"),
               ('arch.dropout', isinstance(a, dict) and _num(a.get('dropout'), 0, 0.999), 'a number in [0, 1)'),
               ('arch.bn', isinstance(a, dict) and isinstance(a.get('bn'), bool), 'true or false'),
-              ('size', _num(cfg.get('size'), NETWORKS[a['name']].min_size if isinstance(a, dict) and a.get('name') in NETWORKS else 16, 2048, integer=True),
+              ('size', _num(cfg.get('size'), NETWORKS[a['name']].min_size if isinstance(a, dict) and _named(a.get('name'), NETWORKS) else 16, 2048, integer=True),
                f"an integer from the architecture's smallest size to 2048"),
               ('normalize', isinstance(n, dict) and all(isinstance(n.get(k), list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
                                                         for k in ('mean', 'std')) and all(v > 0 for v in n['std']), 'mean and std, 3 numbers each, std above 0'),
               ('train', isinstance(t, dict), 'an object'),
-              ('train.aug', not isinstance(t, dict) or t.get('aug', 'none') in AUGMENTATIONS, f"one of {', '.join(AUGMENTATIONS)}"),
+              ('train.aug', not isinstance(t, dict) or _named(t.get('aug', 'none'), AUGMENTATIONS), f"one of {', '.join(AUGMENTATIONS)}"),
               ('train.seed', not isinstance(t, dict) or _num(t.get('seed', 42), 0, 2**32 - 1, integer=True), 'an integer from 0'),
               ('train.near_dup', not isinstance(t, dict) or _num(t.get('near_dup', 0), 0, 256, integer=True), 'an integer in [0, 256]'),
               ('data', isinstance(cfg.get('data', ''), str), 'a folder name'),

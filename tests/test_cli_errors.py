@@ -60,6 +60,7 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'evaluate: other data': ('cxr-evaluate --model {model} --data {other}', ['no longer match the manifest', '--split all']),
     'predict: no model': ('cxr-predict {file} --model {tmp}/none', ['No model.json']),
     'predict: bad image': ('cxr-predict {tmp}/missing.png --model {model}', ['missing.png: no such file']),
+    'predict: --cam not a picture name': ('cxr-predict {file} --model {model} --cam {tmp}/cam.0', ["--cam", 'end the file name with .png']),
     'search: bad metric': ('cxr-grid-search --data sample --out {tmp} --metric loss', ['--metric must be one of']),
     'report: no run': ('cxr-report {tmp}/none', ['No model.json']),
     'report: not evaluated': ('cxr-report {model}', ['cxr-evaluate --model']),

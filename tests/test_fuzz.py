@@ -2,7 +2,7 @@
 weights. Each case must end with exit 0, or exit 2 and one `error:` line, never a traceback or a hang. The commands'
 functions run in-process (the same code path as the console scripts, without a new interpreter per case), with a fixed
 seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger budget."""
-import contextlib, io, json, os, random, shutil, signal, sys
+import contextlib, inspect, io, json, os, random, shutil, signal, sys
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -79,7 +79,7 @@ def _mutations(cfg):
     "Strategy: `cfg` with keys removed, types changed, numbers negated or huge, nested values replaced."
     keys = sorted(cfg)
     nested = [(k, j) for k in keys if isinstance(cfg[k], dict) for j in cfg[k]]
-    junk = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    junk = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.integers(-10**400, 10**400), st.floats(allow_nan=True, allow_infinity=True),
                      st.text(max_size=8), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
     def apply(ops):
         c = json.loads(json.dumps(cfg))
@@ -129,3 +129,33 @@ def test_damaged_png_and_weights(model_dir, xray, tmp_path):
         (folder/'model.pth').write_bytes(damage(pth, cut, flips, seed))
         assert_clean(run_in_process(cxr_predict, [xray, '--model', folder]), (cut, flips))
     case_pth()
+
+PY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-10**400, 10**400), st.floats(allow_nan=True, allow_infinity=True),
+                     st.text(max_size=8), st.sampled_from(EDGES), st.lists(st.integers(), max_size=2), st.binary(max_size=4))
+
+def test_settings_from_python():
+    "Every declared setting, and every `TrainConfig` field, given any Python value: the value back, or `SettingError`."
+    from dataclasses import fields
+    from cxr_nbdev.core import SETTINGS, SettingError, check_settings
+    from cxr_nbdev.train import TrainConfig
+    names, tc = sorted(SETTINGS), [f.name for f in fields(TrainConfig)]
+    MANY = settings(FUZZ, max_examples=50*N)  # these cost microseconds: more examples than the commands get
+    @MANY
+    @given(st.sampled_from(names), PY_VALUE)
+    def case(name, v):
+        try: assert SETTINGS[name].check(name, v) == v or v != v
+        except SettingError as e: assert f'--{name.replace("_", "-")}' in str(e)
+    @MANY
+    @given(st.dictionaries(st.sampled_from(tc), PY_VALUE, min_size=1, max_size=3))
+    def config(kw):
+        try: TrainConfig(**kw)
+        except SettingError: pass
+    funcs = [f for f, _, _ in commands(Path('m'), Path('x.png'), Path('.'))]
+    @MANY
+    @given(st.sampled_from(funcs), st.data())
+    def call(func, data):
+        params = sorted(set(inspect.signature(func.__wrapped__).parameters) & set(SETTINGS))
+        kw = data.draw(st.dictionaries(st.sampled_from(params), PY_VALUE, max_size=3)) if params else {}
+        try: check_settings(func.__wrapped__, kwargs=kw)
+        except SettingError: pass
+    for c in (case, config, call): c()
