@@ -10,7 +10,8 @@ import torch, torch.nn.functional as F
 from .core import Allowed, allow, check_setting
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fastai.torch_core import TensorImage
-from fastai.vision.augment import AffineCoordTfm, Brightness, Contrast, LightingTfm, PadMode, Resize, affine_mat, flip_mat, rotate_mat
+from fastai.vision.augment import (AffineCoordTfm, Brightness, Contrast, LightingTfm, PadMode, Resize,
+                                   affine_mat, flip_mat, rotate_mat)
 from fastai.vision.core import imagenet_stats
 
 # %% auto #0
@@ -35,7 +36,8 @@ def resized_crop_mat(x:torch.Tensor, # Batch of images
     area = torch.empty(n, device=dev).uniform_(min_scale, 1.)
     logr = torch.empty(n, device=dev).uniform_(math.log(ratio[0]), math.log(ratio[1]))
     w, h = (area*logr.exp()).sqrt(), (area/logr.exp()).sqrt()
-    w, h = torch.where(h > 1, area, w), h.clamp(max=1.)  # a side longer than the image: keep the area, not the ratio
+    # a side longer than the image: keep the area, not the ratio
+    w, h = torch.where(h > 1, area, w), h.clamp(max=1.)
     w, h = w.clamp(max=1.), torch.where(w > 1, area, h)
     cx, cy = (1 - w)*(2*torch.rand(n, device=dev) - 1), (1 - h)*(2*torch.rand(n, device=dev) - 1)
     zero = torch.zeros_like(w)
@@ -48,7 +50,9 @@ def affine_grid(mat:torch.Tensor, # (N, 2, 3) affine matrices, as `F.affine_grid
                 align_corners:bool|None=False, # As in `F.affine_grid`
                ) -> torch.Tensor:
     "`F.affine_grid(mat, (N, C, h, w), align_corners)` as one broadcast sum: the (N, h, w, 2) sampling grid."
-    def lin(n): return torch.linspace(-1, 1, n, device=mat.device, dtype=mat.dtype)*(1 if align_corners else (n - 1)/n)
+    def lin(n):
+        return torch.linspace(-1, 1, n, device=mat.device,
+                              dtype=mat.dtype)*(1 if align_corners else (n - 1)/n)
     m = mat[:, :, :, None, None]  # (N, 2, 3, 1, 1)
     grid = m[:, :, 0]*lin(w) + (m[:, :, 1]*lin(h)[:, None] + m[:, :, 2])  # (N, 2, 1, w) + (N, 2, h, 1)
     return grid.permute(0, 2, 3, 1)  # (N, h, w, 2), the layout `grid_sample` reads (it takes any strides)
@@ -62,14 +66,17 @@ class GridAffineTfm(AffineCoordTfm):
         if (self.split_idx or not self.aff_fs) and tuple(x.shape[-2:]) == (h, w): return x  # the identity
         xp = x.as_subclass(torch.Tensor)
         grid = affine_grid(self.mat.to(xp.dtype), h, w, self.align_corners)
-        return TensorImage(F.grid_sample(xp, grid, mode=self.mode, padding_mode=self.pad_mode, align_corners=self.align_corners))
+        return TensorImage(F.grid_sample(xp, grid, mode=self.mode, padding_mode=self.pad_mode,
+                                         align_corners=self.align_corners))
 
 # %% ../nbs/04_augment.ipynb #10890f12
 class LightingToFloat(IntToFloatTensor):
-    "fastai's `IntToFloatTensor` that also lights training batches (fastai `LightingTfm`s), through a 256-entry table per image."
+    """fastai's `IntToFloatTensor` that also lights training batches (fastai `LightingTfm`s), through a
+    256-entry table per image."""
     order = IntToFloatTensor.order
     def __init__(self, lighting:list|None=None): super().__init__(); self.lighting = list(lighting or [])
-    def __call__(self, b, split_idx=None, **kwargs): self.train = split_idx == 0; return super().__call__(b, split_idx=split_idx, **kwargs)
+    def __call__(self, b, split_idx=None, **kwargs):
+        self.train = split_idx == 0; return super().__call__(b, split_idx=split_idx, **kwargs)
     def encodes(self, x:TensorImage):
         if not (self.train and self.lighting): return x.float().div_(self.div)
         if x.dtype != torch.uint8:  # no 256 levels to tabulate: fastai's way, pixel by pixel
@@ -77,9 +84,12 @@ class LightingToFloat(IntToFloatTensor):
             for t in self.lighting: x = t(x, split_idx=0)
             return x
         n, xp = x.shape[0], x.as_subclass(torch.Tensor)
-        table = TensorImage((torch.arange(256, device=x.device, dtype=torch.float32)/self.div).expand(n, 1, 1, 256).contiguous())
-        for t in self.lighting: table = t(table, split_idx=0)  # the lighting's own random draws, one per image
-        return TensorImage(torch.gather(table.as_subclass(torch.Tensor).view(n, 256), 1, xp.reshape(n, -1).long()).view(x.shape))
+        table = TensorImage((torch.arange(256, device=x.device,
+                                          dtype=torch.float32)/self.div).expand(n, 1, 1, 256).contiguous())
+        # the lighting's own random draws, one per image
+        for t in self.lighting: table = t(table, split_idx=0)
+        return TensorImage(torch.gather(table.as_subclass(torch.Tensor).view(n, 256), 1,
+                                        xp.reshape(n, -1).long()).view(x.shape))
 
 # %% ../nbs/04_augment.ipynb #e1c447ab
 class GreyNormalize(Normalize):
@@ -101,14 +111,18 @@ def check_aug(aug:str) -> str:
 
 def xray_tfms(size:int=224, # Side of the square output, in pixels
               aug:str='light', # A preset of `AUGMENTATIONS`
-              pad_mode:str=PadMode.Zeros, # What fills the corners a rotation uncovers (black, as in the original)
+              # What fills the corners a rotation uncovers (black, as in the original)
+              pad_mode:str=PadMode.Zeros,
              ) -> list:
-    "The training augmentation of preset `aug` as fastai batch transforms (geometry and resize in one, then lighting)."
+    """The training augmentation of preset `aug` as fastai batch transforms (geometry and resize in one, then
+    lighting)."""
     kw = AUGMENTATIONS[check_aug(aug)]
     if kw is None: return [GridAffineTfm(aff_fs=[], size=size, pad_mode=pad_mode)]
-    aff = [partial(rotate_mat, max_deg=kw['max_rotate'], p=1.), partial(resized_crop_mat, min_scale=kw['min_scale']),
+    aff = [partial(rotate_mat, max_deg=kw['max_rotate'], p=1.),
+           partial(resized_crop_mat, min_scale=kw['min_scale']),
            partial(flip_mat, p=0.5)] + ([partial(vflip_mat, p=0.5)] if kw['vflip'] else [])
-    light = Brightness(max_lighting=kw['max_lighting'], p=1.); light.compose(Contrast(max_lighting=kw['max_lighting'], p=1.))
+    light = Brightness(max_lighting=kw['max_lighting'], p=1.)
+    light.compose(Contrast(max_lighting=kw['max_lighting'], p=1.))
     return [GridAffineTfm(aff_fs=aff, size=size, pad_mode=pad_mode), light]
 
 # %% ../nbs/04_augment.ipynb #9c30c60f
@@ -124,4 +138,5 @@ def xray_pipeline(size:int=224, # Side of the square input, in pixels
     augment = xray_tfms(size, aug)
     lighting = [t for t in augment if isinstance(t, LightingTfm)]
     rest = [t for t in augment if not isinstance(t, LightingTfm)]
-    return [xray_resize(size)], [LightingToFloat(lighting), *rest, GreyNormalize.from_stats(*stats, cuda=False)]
+    return [xray_resize(size)], [LightingToFloat(lighting), *rest,
+                                 GreyNormalize.from_stats(*stats, cuda=False)]

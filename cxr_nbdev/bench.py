@@ -4,7 +4,8 @@
 
 # %% ../nbs/14_benchmark.ipynb #c3a14ed5
 from __future__ import annotations
-import importlib, json as _json, multiprocessing as mp, os, tempfile, time  # `_json`: the `--json` flag takes the plain name
+# `_json`: the `--json` flag takes the plain name
+import importlib, json as _json, multiprocessing as mp, os, tempfile, time
 from pathlib import Path
 import pandas as pd, torch
 from PIL import Image
@@ -27,8 +28,9 @@ class _OriginalDataset(torch.utils.data.Dataset):
     def __init__(self, files, labels, size):
         import torchvision.transforms as T
         self.files, self.labels = files, labels
-        self.tfm = T.Compose([T.Resize((size, size)), T.RandomRotation(20), T.RandomHorizontalFlip(), T.RandomVerticalFlip(),
-                              T.RandomResizedCrop(size, scale=(0.8, 1.0)), T.ColorJitter(0.2, 0.2, 0.2), T.ToTensor(),
+        self.tfm = T.Compose([T.Resize((size, size)), T.RandomRotation(20), T.RandomHorizontalFlip(),
+                              T.RandomVerticalFlip(), T.RandomResizedCrop(size, scale=(0.8, 1.0)),
+                              T.ColorJitter(0.2, 0.2, 0.2), T.ToTensor(),
                               T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
     def __len__(self): return len(self.files)
     def __getitem__(self, i): return self.tfm(Image.open(self.files[i]).convert('RGB')), self.labels[i]
@@ -36,21 +38,29 @@ class _OriginalDataset(torch.utils.data.Dataset):
 def _loader(which, manifest, root, size, workers, cache_dir, device):
     "A training loader yielding (images, labels) for pipeline `which` (`original` or `ours`)."
     if which == 'original':
-        ds = _OriginalDataset([str(Path(root)/p) for p in manifest.path], [CLASSES.index(l) for l in manifest.label], size)
+        ds = _OriginalDataset([str(Path(root)/p) for p in manifest.path],
+                              [CLASSES.index(l) for l in manifest.label], size)
         return torch.utils.data.DataLoader(ds, batch_size=16, shuffle=True, num_workers=workers)
-    m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
-    return xray_dataloaders(m, root, size, 64, 'original', cache_dir=cache_dir, num_workers=workers, device=device, progress=False).train
+    m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')],
+                  ignore_index=True)
+    return xray_dataloaders(m, root, size, 64, 'original', cache_dir=cache_dir, num_workers=workers,
+                            device=device, progress=False).train
 
 def _train_sample(root, folder, n:int, seed:int) -> pd.DataFrame:
     "A seeded sample of `n` images of the manifest's training split (the manifest written to `folder`)."
     m = prepare_manifest(root, folder, seed=seed, progress=False)
     train = m[m.split == 'train']
-    if min(n, len(train)) < 64: raise SettingError(f"--n {n}: the benchmark needs at least 64 training images (one batch of ours); this data has {len(train)}.")
+    if min(n, len(train)) < 64:
+        raise SettingError(
+            f"--n {n}: the benchmark needs at least 64 training images (one batch of ours); this data has "
+            f"{len(train)}.")
     return train.sample(min(n, len(train)), random_state=seed).reset_index(drop=True)
 
 def _in_fresh_process(name:str, *args):
-    "`cxr_nbdev.bench.<name>(*args)` in a spawned process: its own peak memory, no warm caches shared with this one."
-    f = getattr(importlib.import_module('cxr_nbdev.bench'), name)  # by module name, so the spawned process can import it
+    """`cxr_nbdev.bench.<name>(*args)` in a spawned process: its own peak memory, no warm caches shared with
+    this one."""
+    # by module name, so the spawned process can import it
+    f = getattr(importlib.import_module('cxr_nbdev.bench'), name)
     with mp.get_context('spawn').Pool(1) as pool: return pool.apply(f, args)
 
 def _peak_rss_mb() -> float|None:
@@ -59,18 +69,21 @@ def _peak_rss_mb() -> float|None:
 
 # %% ../nbs/14_benchmark.ipynb #c5beaff3
 def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, low_memory=False) -> dict:
-    "Data-only and training throughput of one pipeline, and this process's peak memory (run it in a fresh process)."
+    """Data-only and training throughput of one pipeline, and this process's peak memory (run it in a fresh
+    process)."""
     torch.manual_seed(0)
     dev = torch.device(device)
     if which == 'ours': fast_cpu_steps(dev, low_memory)  # what cxr-train does
-    t0 = time.time(); dl = _loader(which, manifest, root, size, workers, cache_dir, dev); setup = time.time() - t0
+    t0 = time.time()
+    dl = _loader(which, manifest, root, size, workers, cache_dir, dev); setup = time.time() - t0
     passes = []
     for _ in range(2):  # the first pass also pays one-time costs; the second is the steady rate
         n, t0 = 0, time.time()
         for xb, yb in dl: n += len(xb)
         if dev.type == 'cuda': torch.cuda.synchronize()
         passes.append(n/(time.time() - t0))
-    model = SimpleCNN().to(dev); opt = torch.optim.Adam(model.parameters(), lr=1e-3); loss_f = nn.CrossEntropyLoss()
+    model = SimpleCNN().to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3); loss_f = nn.CrossEntropyLoss()
     nt, t0 = 0, time.time()
     for _ in range(epochs):
         for xb, yb in dl:
@@ -78,8 +91,9 @@ def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, 
             loss = loss_f(model(xb), yb); opt.zero_grad(); loss.backward(); opt.step(); nt += len(xb)
     if dev.type == 'cuda': torch.cuda.synchronize()
     train_s = time.time() - t0
-    return {'pipeline': which, 'setup_s': round(setup, 2), 'data_first_pass_images_per_s': passes[0], 'data_images_per_s': passes[1],
-            'train_images_per_s': nt/train_s, 'epoch_s': train_s/epochs, 'peak_rss_mb': _peak_rss_mb()}
+    return {'pipeline': which, 'setup_s': round(setup, 2), 'data_first_pass_images_per_s': passes[0],
+            'data_images_per_s': passes[1], 'train_images_per_s': nt/train_s, 'epoch_s': train_s/epochs,
+            'peak_rss_mb': _peak_rss_mb()}
 
 def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`
               n:int=512, # Images to run through each pipeline
@@ -94,7 +108,8 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
     root, dev = get_data_path(data), pick_device(device)
     with tempfile.TemporaryDirectory() as d:
         m = _train_sample(root, d, n, seed)
-        rows = [_in_fresh_process('_measure', which, m, root, size, workers, str(dev), d, epochs, low_memory) for which in ('original', 'ours')]
+        rows = [_in_fresh_process('_measure', which, m, root, size, workers, str(dev), d, epochs,
+                                  low_memory) for which in ('original', 'ours')]
     res = pd.DataFrame(rows).set_index('pipeline')
     res.attrs = {'data_speedup': float(res.data_images_per_s['ours']/res.data_images_per_s['original']),
                  'train_speedup': float(res.train_images_per_s['ours']/res.train_images_per_s['original']),
@@ -121,7 +136,8 @@ def _profile_run(m, root, size, cache_dir, passes, low_memory, device) -> dict:
         for b in dl: nb += 1
     total = 1000*(time.perf_counter() - t0)/nb
     parts = {k: 1000*v/nb for k, v in acc.items()}
-    return {'read and collate': total - sum(parts.values()), **parts, 'total': total, 'images_per_s': 1000*dl.bs/total}
+    return {'read and collate': total - sum(parts.values()), **parts, 'total': total,
+            'images_per_s': 1000*dl.bs/total}
 
 def batch_profile(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`
                   n:int=512, # Training images to run through
@@ -131,10 +147,12 @@ def batch_profile(data:str|Path|None=None, # Data folder, or `sample`; else `CXR
                   device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                   seed:int=42, # Which images, as in `benchmark`
                  ) -> pd.Series:
-    "Milliseconds per training batch (64 images) of each of our batch transforms, of reading and collating, and in total."
+    """Milliseconds per training batch (64 images) of each of our batch transforms, of reading and collating,
+    and in total."""
     root, dev = get_data_path(data), pick_device(device)
     with tempfile.TemporaryDirectory() as d:
-        return pd.Series(_in_fresh_process('_profile_run', _train_sample(root, d, n, seed), root, size, d, passes, low_memory, str(dev)),
+        return pd.Series(_in_fresh_process('_profile_run', _train_sample(root, d, n, seed), root, size, d,
+                                           passes, low_memory, str(dev)),
                          name='ms per batch')
 
 # %% ../nbs/14_benchmark.ipynb #325f4597
@@ -149,14 +167,17 @@ def _memory_run(root, size, bs, train_batches, cache_dir, low_memory) -> dict:
     fast_cpu_steps(torch.device('cpu'), low_memory)
     t0 = time.time()
     m = prepare_manifest(root, cache_dir, seed=0, progress=False)
-    dls = xray_dataloaders(m, root, size, bs, 'original', cache_dir=cache_dir, device=torch.device('cpu'), progress=False)
+    dls = xray_dataloaders(m, root, size, bs, 'original', cache_dir=cache_dir, device=torch.device('cpu'),
+                           progress=False)
     prep = time.time() - t0
     n = sum(len(xb) for xb, _ in dls.train)
     model, loss_f = SimpleCNN(), nn.CrossEntropyLoss(); opt = torch.optim.Adam(model.parameters())
     for i, (xb, yb) in enumerate(dls.train):
         if i == train_batches: break
-        loss = loss_f(model(xb.as_subclass(torch.Tensor)), torch.as_tensor(yb)); opt.zero_grad(); loss.backward(); opt.step()
-    return {'images': len(m), 'train_images_read': n, 'prepare_s': round(prep, 1), 'peak_rss_mb': _peak_rss_mb()}
+        loss = loss_f(model(xb.as_subclass(torch.Tensor)), torch.as_tensor(yb))
+        opt.zero_grad(); loss.backward(); opt.step()
+    return {'images': len(m), 'train_images_read': n, 'prepare_s': round(prep, 1),
+            'peak_rss_mb': _peak_rss_mb()}
 
 def peak_memory(data:str|Path, # A sample to repeat
                 copies:int=6, # How many times to repeat it
@@ -165,7 +186,8 @@ def peak_memory(data:str|Path, # A sample to repeat
                 train_batches:int=10, # Training steps after the full pass over the data
                 low_memory:bool=True, # False: call `keep_freed_memory` first, as `cxr-train` does on a CPU
                ) -> dict:
-    "Peak RSS of a fresh process that reads a `copies`× repeated data set through the cache and trains a few batches, on the CPU."
+    """Peak RSS of a fresh process that reads a `copies`× repeated data set through the cache and trains a
+    few batches, on the CPU."""
     with tempfile.TemporaryDirectory() as d:
         tree = Path(d)/'data'; _linked_tree(get_data_path(data), tree, copies)
         return _in_fresh_process('_memory_run', tree, size, bs, train_batches, Path(d)/'cache', low_memory)
@@ -182,12 +204,20 @@ def cxr_bench(data:str=None, # Data folder, or `sample`; default $CXR_DATA
               epochs:int=1, # Training epochs timed per pipeline
               json:str=None, # Also write the figures to this JSON file
               low_memory:store_true=False, # Ours without keep_freed_memory, as cxr-train --low-memory
-              profile:store_true=False, # Also print the milliseconds per batch of each of our batch transforms
+              # Also print the milliseconds per batch of each of our batch transforms
+              profile:store_true=False,
              ):
-    "Benchmark the original notebook's pipeline against ours: data-only and training throughput, peak memory, ratios."
-    if profile: print(batch_profile(data, n, size, low_memory=low_memory, device=device).round(2).to_string(), end='\n\n')
+    """Benchmark the original notebook's pipeline against ours: data-only and training throughput, peak
+    memory, ratios."""
+    if profile:
+        print(batch_profile(data, n, size, low_memory=low_memory, device=device).round(2).to_string(),
+              end='\n\n')
     res = benchmark(data, n, size, workers, device, epochs, low_memory=low_memory)
     print(res.round(2).to_string())
     a = res.attrs
-    print(f"{a['device']}{' (' + a['gpu'] + ')' if a['gpu'] else ''}: data speed-up {a['data_speedup']:.1f}x, training speed-up {a['train_speedup']:.2f}x")
-    if json: Path(json).write_text(_json.dumps({**a, 'pipelines': res.reset_index().to_dict('records')}, indent=2) + '\n')
+    print(
+        f"{a['device']}{' (' + a['gpu'] + ')' if a['gpu'] else ''}: data speed-up {a['data_speedup']:.1f}x, "
+        f"training speed-up {a['train_speedup']:.2f}x")
+    if json:
+        Path(json).write_text(_json.dumps({**a, 'pipelines': res.reset_index().to_dict('records')},
+                                          indent=2) + '\n')

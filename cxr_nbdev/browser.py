@@ -15,6 +15,7 @@ from .inference import TrainedModel, denormalize, item_batch
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path
 from .evaluate import interpretation
 from fastcore.basics import patch
+from fastcore.script import store_true
 
 # %% auto #0
 __all__ = ['outline', 'overlay_png', 'CamBrowser', 'dashboard_browser', 'free_port', 'dashboard_command', 'check_port',
@@ -62,9 +63,11 @@ class CamBrowser:
         self.tm, self.config, self.classes, self.root = tm, tm.config, tm.classes, Path(root)
         self.interp = i = interpretation(tm, rows.reset_index(drop=True), root)
         self.table = pd.DataFrame({'path': rows.path.values, 'label': [self.classes[t] for t in i.targs],
-                                   'pred': [self.classes[d] for d in i.decoded], 'prob': i.preds.max(1).values.numpy(),
-                                   'loss': i.losses.numpy(), 'mask': [mask_path(root, p) for p in rows.path],
-                                   'uncertain': i.trust.uncertain, 'ood': i.trust.ood, 'ood_score': i.trust.ood_score})
+                                   'pred': [self.classes[d] for d in i.decoded],
+                                   'prob': i.preds.max(1).values.numpy(), 'loss': i.losses.numpy(),
+                                   'mask': [mask_path(root, p) for p in rows.path],
+                                   'uncertain': i.trust.uncertain, 'ood': i.trust.ood,
+                                   'ood_score': i.trust.ood_score})
         self.table['correct'] = self.table.label == self.table.pred
         self.errors_only, self.scale = errors_only, scale or max(1, 256//tm.size)
         self.trust_threshold = (tm.config.get('ood') or {}).get('threshold')
@@ -78,17 +81,22 @@ def _make_widgets(self:CamBrowser):
     opts = ['all'] + self.classes
     self.w_true = W.Dropdown(options=opts, value='all', description='true class')
     self.w_pred = W.Dropdown(options=opts, value='all', description='predicted')
-    self.w_correct = W.Dropdown(options=['all', 'correct', 'incorrect'], value='incorrect' if self.errors_only else 'all',
-                                description='result', disabled=self.errors_only)
-    self.w_index = W.IntSlider(min=1, max=1, value=1, description='image', continuous_update=False)  # 1-based, as shown
+    self.w_correct = W.Dropdown(options=['all', 'correct', 'incorrect'],
+                                value='incorrect' if self.errors_only else 'all', description='result',
+                                disabled=self.errors_only)
+    # 1-based, as shown
+    self.w_index = W.IntSlider(min=1, max=1, value=1, description='image', continuous_update=False)
     self.w_prev, self.w_next = W.Button(description='◀ previous'), W.Button(description='next ▶')
     self.w_target = W.Dropdown(options=['predicted'] + self.classes, value='predicted', description='CAM of')
-    self.w_alpha = W.FloatSlider(min=0, max=1, step=0.05, value=0.45, description='opacity', continuous_update=False)
-    self.w_lungs = W.Checkbox(value=False, description='lung outline', disabled=not self.table['mask'].notna().any())
+    self.w_alpha = W.FloatSlider(min=0, max=1, step=0.05, value=0.45, description='opacity',
+                                 continuous_update=False)
+    self.w_lungs = W.Checkbox(value=False, description='lung outline',
+                              disabled=not self.table['mask'].notna().any())
     self.w_image, self.w_info, self.w_probs = W.Image(format='png'), W.HTML(), W.HTML()
     for w in (self.w_true, self.w_pred, self.w_correct): w.observe(lambda ch: self._refilter(), 'value')
     self._quiet = False
-    for w in (self.w_index, self.w_target, self.w_alpha, self.w_lungs): w.observe(lambda ch: None if self._quiet else self.render(), 'value')
+    for w in (self.w_index, self.w_target, self.w_alpha, self.w_lungs):
+        w.observe(lambda ch: None if self._quiet else self.render(), 'value')
     self.w_prev.on_click(lambda b: self.step(-1)); self.w_next.on_click(lambda b: self.step(1))
 
 @patch(as_prop=True)
@@ -118,7 +126,8 @@ def render(self:CamBrowser):
     "Draw the current image, its overlay, its labels and its probabilities."
     f = self.filtered
     if not len(f):
-        self.w_image.value, self.w_info.value, self.w_probs.value = b'', '<b>No image matches these filters.</b>', ''
+        self.w_image.value, self.w_info.value, self.w_probs.value = b'', (
+            '<b>No image matches these filters.</b>'), ''
         return
     row = f.iloc[self.w_index.value - 1]
     x = item_batch(self.interp.dl, [row.name])[0]
@@ -126,21 +135,30 @@ def render(self:CamBrowser):
     cam, _ = gradcam(self.tm.model, x, target)
     probs = self.interp.preds[[row.name]]  # calibrated, as everywhere the project shows a probability
     mask = load_mask(row['mask']) if row['mask'] is not None else None
-    self.w_image.value = overlay_png(x[0], cam[0], self.config, self.w_alpha.value, self.scale, mask if self.w_lungs.value else None)
-    lungs = '' if mask is None else f' · {lung_share(cam[0], mask):.2f} of the map in the lungs (they cover {lung_area(mask, tuple(cam[0].shape)):.2f})'
-    self.w_info.value = (f'<span class="cxr-info">{self.w_index.value} of {len(f)} · true <b>{row.label}</b> · predicted '
-                         f'<b>{row.pred}</b> {"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
-                         f'{Path(row.path).name}{lungs}</span>' + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} '
+    self.w_image.value = overlay_png(x[0], cam[0], self.config, self.w_alpha.value, self.scale,
+                                     mask if self.w_lungs.value else None)
+    lungs = ('' if mask is None
+             else f' · {lung_share(cam[0], mask):.2f} of the map in the lungs (they cover '
+             f'{lung_area(mask, tuple(cam[0].shape)):.2f})')
+    self.w_info.value = (
+        f'<span class="cxr-info">{self.w_index.value} of {len(f)} · true <b>{row.label}</b> · predicted '
+                         f'<b>{row.pred}</b> '
+                         f'{"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
+                         f'{Path(row.path).name}{lungs}</span>'
+                         + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} '
                          f'&gt; {self.trust_threshold:.1f})</b>' if row.ood else ''))
-    bars = ''.join(f'<tr><td>{c}</td><td><div style="background:#4c72b0;height:10px;width:{p*150:.0f}px"></div></td>'
+    bars = ''.join(
+        f'<tr><td>{c}</td><td><div style="background:#4c72b0;height:10px;width:{p*150:.0f}px"></div></td>'
                    f'<td>{p:.3f}</td></tr>' for c, p in zip(self.classes, probs[0].tolist()))
     self.w_probs.value = f'<table class="cxr-probs">{bars}</table>'
 
 @patch(as_prop=True)
 def widget(self:CamBrowser) -> W.Widget:
     "The whole browser as one ipywidgets box."
-    return W.VBox([W.HBox([self.w_true, self.w_pred, self.w_correct]), W.HBox([self.w_prev, self.w_index, self.w_next]),
-                   W.HBox([self.w_target, self.w_alpha, self.w_lungs]), self.w_info, W.HBox([self.w_image, self.w_probs])])
+    return W.VBox([W.HBox([self.w_true, self.w_pred, self.w_correct]),
+                   W.HBox([self.w_prev, self.w_index, self.w_next]),
+                   W.HBox([self.w_target, self.w_alpha, self.w_lungs]), self.w_info,
+                   W.HBox([self.w_image, self.w_probs])])
 
 @patch
 def _ipython_display_(self:CamBrowser):
@@ -150,7 +168,8 @@ def _ipython_display_(self:CamBrowser):
 # %% ../nbs/13_browser.ipynb #144770f9
 def dashboard_browser(model_dir:str|Path, # Folder written by `cxr-train`
                       data:str|Path|None=None, # Data folder; default the one the model was trained on
-                      split:str='test', # `test`, `valid`, `train` of its manifest, or `all` images under `data`
+                      # `test`, `valid`, `train` of its manifest, or `all` images under `data`
+                      split:str='test',
                       errors_only:bool=False, # Show only the mistakes
                       device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                      ) -> CamBrowser:
@@ -162,7 +181,8 @@ def dashboard_browser(model_dir:str|Path, # Folder written by `cxr-train`
 _DASHBOARD_CELL = """import os
 from cxr_nbdev.browser import dashboard_browser
 e = os.environ
-dashboard_browser(e['CXR_DASHBOARD_MODEL'], e.get('CXR_DASHBOARD_DATA') or None, e['CXR_DASHBOARD_SPLIT'], device=e['CXR_DASHBOARD_DEVICE'])"""
+dashboard_browser(e['CXR_DASHBOARD_MODEL'], e.get('CXR_DASHBOARD_DATA') or None, e['CXR_DASHBOARD_SPLIT'],
+                  errors_only=e.get('CXR_DASHBOARD_ERRORS') == '1', device=e['CXR_DASHBOARD_DEVICE'])"""
 
 def free_port(host:str='127.0.0.1') -> int:
     "A free TCP port on `host`."
@@ -170,7 +190,8 @@ def free_port(host:str='127.0.0.1') -> int:
 
 def dashboard_command(nb:Path, port:int, host:str='127.0.0.1') -> list:
     "The Voilà command that serves `nb` on `host`:`port`."
-    return [sys.executable, '-m', 'voila', str(nb), f'--port={port}', '--no-browser', f'--Voila.ip={host}', '--strip_sources=True']
+    return [sys.executable, '-m', 'voila', str(nb), f'--port={port}', '--no-browser', f'--Voila.ip={host}',
+            '--strip_sources=True']
 
 # %% ../nbs/13_browser.ipynb #70630ad2
 allow(port=Allowed(int, 0, 65535), host=Allowed(str))
@@ -181,9 +202,13 @@ def check_port(host:str, # Address to listen on
     "`port` (a free one for 0) if the dashboard can listen on `host`:`port` now; else `SettingError`."
     check_setting('port', port)
     try:
-        with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s: s.bind((host, port)); return s.getsockname()[1]
-    except (OSError, UnicodeError, TypeError, ValueError) as e:  # a name that is not a host name fails in its encoder
-        raise SettingError(f"Cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e}): it is in use or not an address "
+        with socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET) as s:
+            s.bind((host, port)); return s.getsockname()[1]
+    # a name that is not a host name fails in its encoder
+    except (OSError, UnicodeError, TypeError, ValueError) as e:
+        raise SettingError(
+            f"Cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e}): it is in use or not an "
+            f"address "
                            "of this machine. Choose another --port (0: any free one) or --host.") from None
 
 def _die_with_parent():
@@ -192,10 +217,12 @@ def _die_with_parent():
     except OSError: pass
 
 def _serve(cmd:list, env:dict) -> int:
-    "Run the server until it ends, or until this process is interrupted or terminated; never leave it running."
+    """Run the server until it ends, or until this process is interrupted or terminated; never leave it
+    running."""
     def _term(*_): raise KeyboardInterrupt
     old = signal.signal(signal.SIGTERM, _term)  # SIGTERM ends the server as Ctrl-C does
-    proc = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent if sys.platform.startswith('linux') else None)
+    proc = subprocess.Popen(cmd, env=env,
+                            preexec_fn=_die_with_parent if sys.platform.startswith('linux') else None)
     try: return proc.wait()
     finally:
         signal.signal(signal.SIGTERM, old)
@@ -211,24 +238,34 @@ def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
                   host:str='127.0.0.1', # Address to listen on; the page has no login
                   port:int=8866, # Port to listen on (0: any free port)
                   device:str='auto', # auto, cpu, cuda or mps
+                  errors:store_true=False, # Show only the images the model got wrong
                  ):
     "Serve the Grad-CAM browser of a trained model as a web page (Voilà)."
     from fastcore.nbio import mk_cell, new_nb, write_nb
     try: import voila, ipykernel  # noqa: F401
-    except ImportError: raise SettingError('cxr-dashboard needs Voilà and ipykernel: pip install "cxr_nbdev[dashboard]"') from None
+    except ImportError:
+        raise SettingError(
+            'cxr-dashboard needs Voilà and ipykernel: pip install "cxr_nbdev[dashboard]"') from None
     port = check_port(host, port)  # before the model is read: a bad port fails at once
     tm = TrainedModel(model, device)
-    rows, root = tm.images(data, split)  # fail here, with a clear message, rather than inside the page's kernel
+    # fail here, with a clear message, rather than inside the page's kernel
+    rows, root = tm.images(data, split)
     if not len(rows): raise SettingError(f"The {split} split has no images to browse.")
     if host not in ('127.0.0.1', 'localhost', '::1'):
-        print(f"warning: the dashboard has no login, and anyone who can reach {host}:{port} can see these X-rays.", file=sys.stderr)
+        print(
+            f"warning: the dashboard has no login, and anyone who can reach {host}:{port} can see these "
+            f"X-rays.", file=sys.stderr)
     with tempfile.TemporaryDirectory() as d:
         nb = Path(d)/'cxr_dashboard.ipynb'
-        page = new_nb([mk_cell('# Chest X-ray Grad-CAM browser', cell_type='markdown'), mk_cell(_DASHBOARD_CELL)])
-        page['metadata'] = {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}, 'language_info': {'name': 'python'}}
+        page = new_nb([mk_cell('# Chest X-ray Grad-CAM browser' + (': the errors' if errors else ''), cell_type='markdown'),
+                       mk_cell(_DASHBOARD_CELL)])
+        page['metadata'] = {'kernelspec': {'name': 'python3', 'display_name': 'Python 3',
+                                           'language': 'python'}, 'language_info': {'name': 'python'}}
         write_nb(page, nb)
-        env = {**os.environ, 'CXR_DASHBOARD_MODEL': str(Path(model).absolute()), 'CXR_DASHBOARD_DATA': str(Path(root).absolute()),
-               'CXR_DASHBOARD_SPLIT': split, 'CXR_DASHBOARD_DEVICE': device}
+        env = {**os.environ, 'CXR_DASHBOARD_MODEL': str(Path(model).absolute()),
+               'CXR_DASHBOARD_DATA': str(Path(root).absolute()), 'CXR_DASHBOARD_SPLIT': split,
+               'CXR_DASHBOARD_DEVICE': device, 'CXR_DASHBOARD_ERRORS': '1' if errors else '0'}
         print(f'Dashboard: http://{host}:{port}/', flush=True)
         rc = _serve(dashboard_command(nb, port, host), env)
-    if rc not in (0, -signal.SIGTERM, 130): raise CxrError(f"The dashboard's server (Voilà) ended with status {rc}: see its messages above.")
+    if rc not in (0, -signal.SIGTERM, 130):
+        raise CxrError(f"The dashboard's server (Voilà) ended with status {rc}: see its messages above.")

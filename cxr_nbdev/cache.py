@@ -31,7 +31,8 @@ def cache_key(manifest:pd.DataFrame, size:int) -> str:
 def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
                 root:str|Path, # Data root
                 size:int=224, # Side of the cached images
-                cache_dir:str|Path|None=None, # Folder for the cache; default `$CXR_CACHE`, else `~/.cache/cxr_nbdev`
+                # Folder for the cache; default `$CXR_CACHE`, else `~/.cache/cxr_nbdev`
+                cache_dir:str|Path|None=None,
                 progress:bool=True, # Show a progress bar while building
                ) -> Path:
     "Decode, resize and store every image of `manifest` once; the path of the (possibly existing) cache file."
@@ -45,7 +46,8 @@ def build_cache(manifest:pd.DataFrame, # Manifest with `path` and `hash`
     for i in (progress_bar(range(len(paths)), leave=False) if progress else range(len(paths))):
         arr[i] = np.asarray(resize(PILXray.create(Path(root)/paths[i]), split_idx=1))
     arr.flush(); del arr
-    meta.write_text(json.dumps({'n': len(paths), 'size': size, 'paths': paths}) + '\n')  # last: marks the cache complete
+    # last: marks the cache complete
+    meta.write_text(json.dumps({'n': len(paths), 'size': size, 'paths': paths}) + '\n')
     return fn
 
 # %% ../nbs/03_cache.ipynb #c17b5bee
@@ -58,7 +60,10 @@ class CacheReader(Transform):
     def __getstate__(self): return {**self.__dict__, 'f': None}  # an open file does not pickle into workers
     def _open(self):
         try: a = np.load(self.fn, mmap_mode='r')
-        except (OSError, ValueError) as e: raise CacheError(f"The cache {self.fn} cannot be read ({e}): delete it (and its .json) to rebuild it.") from None
+        except (OSError, ValueError) as e:
+            raise CacheError(
+                f"The cache {self.fn} cannot be read ({e}): "
+                "delete it (and its .json) to rebuild it.") from None
         self.offset, self.shape = a.offset, a.shape[1:]; del a
         self.f = open(self.fn, 'rb', buffering=0)
     def read(self, idxs) -> TensorImage:
@@ -66,9 +71,13 @@ class CacheReader(Transform):
         if self.f is None: self._open()
         n = self.shape[0]*self.shape[1]
         out = torch.empty(len(idxs), 1, *self.shape, dtype=torch.uint8)
-        for row, i in zip(out.numpy().reshape(len(idxs), n), idxs):  # an unbuffered seek and read: portable, no copy
+        # an unbuffered seek and read: portable, no copy
+        for row, i in zip(out.numpy().reshape(len(idxs), n), idxs):
             self.f.seek(self.offset + int(i)*n)
-            if self.f.readinto(row) != n: raise CacheError(f"The cache {self.fn} is shorter than its header says: delete it (and its .json) to rebuild it.")
+            if self.f.readinto(row) != n:
+                raise CacheError(
+                    f"The cache {self.fn} is shorter than its header says: delete it (and its .json) to "
+                    f"rebuild it.")
         return TensorImage(out)
     def encodes(self, i:int): return self.read([i])[0]
 
@@ -76,10 +85,12 @@ class CacheReader(Transform):
 class CacheDL(TfmdDL):
     "fastai's `TfmdDL`, building each batch of a cached data set at once instead of sample by sample."
     def create_batches(self, samps):
-        # fastai gives a DataLoader no handle on its items' reader other than the dataset's transform pipelines
+        # fastai gives a DataLoader no handle on its items' reader other than the dataset's transform
+        # pipelines
         tls = getattr(self.dataset, 'tls', [])
         reader = first(tls[0].tfms.fs if tls else [], lambda t: isinstance(t, CacheReader))
-        if reader is None: yield from super().create_batches(samps); return  # not items of the cache: fastai's way
+        # not items of the cache: fastai's way
+        if reader is None: yield from super().create_batches(samps); return
         items, o2i = self.dataset.items, self.dataset.vocab.o2i
         for idxs in self.chunkify(samps):
             rows = [items[i] for i in idxs]

@@ -43,19 +43,26 @@ class Allowed:
     def describe(self) -> str:
         "The rule in words, as `--help` shows it."
         if self.choices: return f"one of {', '.join(map(str, self.choices()))}"
-        if self.lo is None and self.hi is None: return {bool: 'true or false', int: 'an integer', float: 'a finite number'}.get(self.kind, '')
-        lo, hi = ('' if v is None else f'{v:,}' if isinstance(v, int) else f'{v:g}' for v in (self.lo, self.hi))
-        return f"in {'(' if self.open_lo else '['}{lo or '-inf'}, {hi or 'inf'}{')' if self.open_hi or not hi else ']'}"
+        if self.lo is None and self.hi is None:
+            return {bool: 'true or false', int: 'an integer', float: 'a finite number'}.get(self.kind, '')
+        lo, hi = ('' if v is None else f'{v:,}' if isinstance(v,
+                                                              int) else f'{v:g}' for v in (self.lo, self.hi))
+        return (
+            f"in {'(' if self.open_lo else '['}{lo or '-inf'}, "
+            f"{hi or 'inf'}{')' if self.open_hi or not hi else ']'}")
 
     def check(self, name:str, v):
         "`v`, if it is allowed; else `SettingError` naming the setting."
         k, number = self.kind, isinstance(v, (int, float)) and not isinstance(v, bool)
-        ok = {bool: isinstance(v, bool), int: number and isinstance(v, int),  # math.isfinite fails on ints past 1e308
+        # math.isfinite fails on ints past 1e308
+        ok = {bool: isinstance(v, bool), int: number and isinstance(v, int),
               float: number and (isinstance(v, int) or math.isfinite(v))}.get(k, isinstance(v, k))
         if not ok:
-            what = {bool: 'true or false', int: 'an integer', float: 'a finite number', str: 'a string'}.get(k, k.__name__)
+            what = {bool: 'true or false', int: 'an integer', float: 'a finite number',
+                    str: 'a string'}.get(k, k.__name__)
             raise SettingError(f"{opt_name(name)} must be {what}, not {v!r}.")
-        if self.choices and v not in self.choices() or (self.lo is not None and (v < self.lo or self.open_lo and v == self.lo)) \
+        if self.choices and v not in self.choices() or (self.lo is not None
+                                                        and (v < self.lo or self.open_lo and v == self.lo)) \
            or (self.hi is not None and (v > self.hi or self.open_hi and v == self.hi)):
             raise SettingError(f"{opt_name(name)} must be {self.describe()}, not {v!r}.")
         return v
@@ -65,7 +72,8 @@ SETTINGS = {}  # setting name -> `Allowed`, filled by `allow` in the module that
 def allow(**rules:Allowed):
     "Declare the `Allowed` values of settings, once per name."
     for name, rule in rules.items():
-        old = SETTINGS.get(name)  # the same rule again (a module run twice, as a notebook runs its cells) is fine
+        # the same rule again (a module run twice, as a notebook runs its cells) is fine
+        old = SETTINGS.get(name)
         if old is not None and (old.kind, old.describe()) != (rule.kind, rule.describe()):
             raise ValueError(f"Setting {name!r} is declared twice, with different rules.")
         SETTINGS[name] = rule
@@ -76,7 +84,8 @@ def check_setting(name:str, # A setting declared with `allow`
     "`v` if setting `name` allows it (or it has no rule, or is None); else `SettingError`."
     return v if v is None or name not in SETTINGS else SETTINGS[name].check(name, v)
 
-allow(bs=Allowed(int, 1, 4096), workers=Allowed(int, 0, 256), seed=Allowed(int, 0, 2**32 - 1), device=Allowed(str))
+allow(bs=Allowed(int, 1, 4096), workers=Allowed(int, 0, 256), seed=Allowed(int, 0, 2**32 - 1),
+      device=Allowed(str))
 
 # %% ../nbs/00_core.ipynb #fa7ff609
 def _debugging() -> bool: return os.environ.get('CXR_DEBUG', '') not in ('', '0')
@@ -87,19 +96,25 @@ def _write_error(e:OSError) -> str:
     "A failed write (disk full, no permission) in words, with the file."
     where = f' {str(e.filename)!r}' if e.filename else ''
     what = 'the disk is full' if e.errno in (errno.ENOSPC, errno.EDQUOT) else 'no permission to write'
-    return f"Cannot write{where}: {what} ({e.strerror or os.strerror(e.errno)}). Files written before are intact; free space or fix the permission, then run again."
+    return (
+        f"Cannot write{where}: {what} ({e.strerror or os.strerror(e.errno)}). Files written before are "
+        f"intact; free space or fix the permission, then run again.")
 
 def settings_options(parser, # An `argparse.ArgumentParser`
                      settings, # A dataclass whose fields are settings, documented by comments
                      skip:tuple=(), # Fields the command sets otherwise
                     ):
-    "Add an option to `parser` for each field of `settings`, with its type, help and rule; defaults None (the preset's)."
+    """Add an option to `parser` for each field of `settings`, with its type, help and rule; defaults None
+    (the preset's)."""
     docs = docments(settings, full=True)
     for f in fields(settings):
         if f.name in skip: continue
-        anno = docs[f.name]['anno'] if isinstance(docs[f.name]['anno'], str) else docs[f.name]['anno'].__name__
+        anno = (docs[f.name]['anno'] if isinstance(docs[f.name]['anno'],
+                                                   str) else docs[f.name]['anno'].__name__)
         kind = {'int': int, 'float': float, 'bool': bool_arg, 'str': str}[anno]
-        rule = '; '.join(filter(None, (SETTINGS[f.name].describe() if f.name in SETTINGS else '', "default: the preset's")))
+        rule = '; '.join(filter(None,
+                                (SETTINGS[f.name].describe() if f.name in SETTINGS else '',
+                                 "default: the preset's")))
         parser.add_argument(opt_name(f.name), dest=f.name, type=kind, default=None, metavar=f"({anno})",
                             help=f"{docs[f.name]['docment']} ({rule})")
 
@@ -107,25 +122,30 @@ def _rules_in_help(parser):
     "Add each declared setting's rule to its option's help."
     for a in parser._actions:  # argparse keeps no public list of a parser's options
         if a.dest in SETTINGS and (rule := SETTINGS[a.dest].describe()) and rule not in (a.help or ''):
-            text, sep, default = (a.help or '').partition(' (default:')  # fastcore writes the default into the help
+            # fastcore writes the default into the help
+            text, sep, default = (a.help or '').partition(' (default:')
             a.help = f"{text} ({rule}){sep}{default}".strip()
 
 def check_settings(func, args:tuple=(), kwargs:dict|None=None) -> None:
     "Check every argument of a call `func(*args, **kwargs)` that names a declared setting."
     bound = inspect.signature(func).bind_partial(*args, **(kwargs or {}))
     for name, v in bound.arguments.items():
-        if name in SETTINGS and bound.signature.parameters[name].kind != inspect.Parameter.VAR_KEYWORD: check_setting(name, v)
+        if name in SETTINGS and bound.signature.parameters[name].kind != inspect.Parameter.VAR_KEYWORD:
+            check_setting(name, v)
 
 def command(func=None, *, settings=None, skip:tuple=()):
-    "A console command from `func`: options from its signature and `settings`' fields; a `CxrError` as one `error:` line, status 2."
+    """A console command from `func`: options from its signature and `settings`' fields; a `CxrError` as one
+    `error:` line, status 2."""
     if func is None: return partial(command, settings=settings, skip=skip)
     @wraps(func)
     def _cmd(*args, **kwargs):
-        if args or kwargs: check_settings(func, args, kwargs); return func(*args, **kwargs)  # from Python: the function, checked
+        # from Python: the function, checked
+        if args or kwargs: check_settings(func, args, kwargs); return func(*args, **kwargs)
         p = anno_parser(func, prog=Path(sys.argv[0]).name)
         _rules_in_help(p)
         if settings is not None: settings_options(p, settings, skip)
-        p.add_argument('--debug', action='store_true', help='show the full traceback of an error (or set CXR_DEBUG=1)')
+        p.add_argument('--debug', action='store_true',
+                       help='show the full traceback of an error (or set CXR_DEBUG=1)')
         kw = vars(p.parse_args())
         debug = kw.pop('debug') or _debugging()
         for k in ('pdb', 'xtra'): kw.pop(k, None)  # fastcore's own options, which these commands do not use
@@ -150,13 +170,16 @@ def pick_device(device:str='auto', # `auto`, `cpu`, `cuda` (or `cuda:N`) or `mps
         if torch.backends.mps.is_available(): return torch.device('mps')
         return torch.device('cpu')
     try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise SettingError(f"--device must be auto, cpu, cuda or mps, not {device!r}.") from None
+    except (RuntimeError, TypeError):
+        raise SettingError(f"--device must be auto, cpu, cuda or mps, not {device!r}.") from None
     if d.type == 'cuda' and not torch.cuda.is_available():
-        raise SettingError("--device cuda: torch sees no CUDA GPU here. Use --device cpu, or install a CUDA build of torch "
+        raise SettingError(
+            "--device cuda: torch sees no CUDA GPU here. Use --device cpu, or install a CUDA build of torch "
                            "(https://pytorch.org/get-started/locally/).")
     if d.type == 'mps' and not torch.backends.mps.is_available():
         raise SettingError("--device mps: this machine has no Apple MPS device. Use --device cpu.")
-    if d.type not in ('cpu', 'cuda', 'mps'): raise SettingError(f"--device must be auto, cpu, cuda or mps, not {device!r}.")
+    if d.type not in ('cpu', 'cuda', 'mps'):
+        raise SettingError(f"--device must be auto, cpu, cuda or mps, not {device!r}.")
     return d
 
 # %% ../nbs/00_core.ipynb #1ab91c5f
@@ -176,9 +199,11 @@ def out_folder(path:str|Path, # The folder to write into (made if missing)
               ) -> Path:
     "`path` as a folder that exists, or `SettingError` if it is a file."
     path = Path(path)
-    there = next((p for p in (path, *path.parents) if p.exists()), None)  # the part of the path that exists already
+    # the part of the path that exists already
+    there = next((p for p in (path, *path.parents) if p.exists()), None)
     if there is not None and not there.is_dir():
-        raise SettingError(f"{option} {str(path)!r}: {str(there)!r} is a file. Give a folder (it is made if missing).")
+        raise SettingError(
+            f"{option} {str(path)!r}: {str(there)!r} is a file. Give a folder (it is made if missing).")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -191,15 +216,18 @@ def figure_file(fn:str|Path, # The picture file a user named
     fn = Path(fn)
     if fn.suffix[1:].lower() not in FigureCanvasBase.get_supported_filetypes():
         raise SettingError(f"{option} {str(fn)!r}: end the file name with .png (or .jpg, .svg, .pdf).")
-    if fn.is_dir(): raise SettingError(f"{option} {str(fn)!r} is a folder: give a file name ending with .png.")
+    if fn.is_dir():
+        raise SettingError(f"{option} {str(fn)!r} is a folder: give a file name ending with .png.")
     out_folder(fn.parent, option)
     return fn
 
 # %% ../nbs/00_core.ipynb #432ba25e
 def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap beyond this goes back to the OS
                      ) -> bool:
-    "Make glibc's malloc serve large blocks from its heap and keep freed memory; False where that is not possible."
-    if platform.libc_ver()[0] != 'glibc': return False  # macOS, Windows, musl: their allocators have no such switch
+    """Make glibc's malloc serve large blocks from its heap and keep freed memory; False where that is not
+    possible."""
+    # macOS, Windows, musl: their allocators have no such switch
+    if platform.libc_ver()[0] != 'glibc': return False
     libc = ctypes.CDLL('libc.so.6')
     M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # from glibc's malloc.h
     return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
@@ -207,13 +235,16 @@ def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap bey
 def fast_cpu_steps(device:torch.device, # Where the model runs
                    low_memory:bool=False, # Keep resident memory low instead
                   ) -> bool:
-    "Call `keep_freed_memory` when the model runs on the CPU and memory is not to be saved; whether it was switched on."
+    """Call `keep_freed_memory` when the model runs on the CPU and memory is not to be saved; whether it was
+    switched on."""
     return device.type == 'cpu' and not low_memory and keep_freed_memory()
 
 # %% ../nbs/00_core.ipynb #5ca89ff5
 def nbdev_test_setup(cells:list|None=None, # The cells nbdev-test is about to run (unused)
                     ):
-    "Before `nbdev-test` forks its workers: one math thread each unless `OMP_NUM_THREADS` is set, and fastai imported."
-    if 'OMP_NUM_THREADS' not in os.environ:  # a value the user set is theirs, in whatever form OpenMP takes it
+    """Before `nbdev-test` forks its workers: one math thread each unless `OMP_NUM_THREADS` is set, and
+    fastai imported."""
+    # a value the user set is theirs, in whatever form OpenMP takes it
+    if 'OMP_NUM_THREADS' not in os.environ:
         os.environ['OMP_NUM_THREADS'] = '1'; torch.set_num_threads(1)
     import fastai.vision.all, sklearn.metrics, scipy.stats  # inherited by every forked worker

@@ -25,8 +25,10 @@ __all__ = ['CLASSES', 'KAGGLE_DATASET', 'KAGGLE_FOLDER', 'HOW_TO_GET_DATA', 'IMA
 CLASSES = ('COVID', 'Lung_Opacity', 'Normal', 'Viral Pneumonia')
 KAGGLE_DATASET = 'tawsifurrahman/covid19-radiography-database'
 KAGGLE_FOLDER = 'COVID-19_Radiography_Dataset'
-HOW_TO_GET_DATA = ("Give a copy of the database with --data PATH or CXR_DATA=PATH (data=PATH in Python), go online once "
-                   "for kagglehub's download (about 0.8 GB), or use --data sample: the 100 bundled X-rays, about a minute to train.")
+HOW_TO_GET_DATA = (
+    "Give a copy of the database with --data PATH or CXR_DATA=PATH (data=PATH in Python), go online once "
+                   "for kagglehub's download (about 0.8 GB), or use --data sample: the 100 bundled X-rays, "
+                   "about a minute to train.")
 
 class DataNotFoundError(CxrError, FileNotFoundError):
     "The chest X-ray images could not be found or downloaded."
@@ -54,7 +56,8 @@ def download_kaggle(dataset:str=KAGGLE_DATASET, # Kaggle dataset handle
     import kagglehub
     try: return Path(kagglehub.dataset_download(dataset))
     except Exception as e:  # offline, or Kaggle refused: all end in the same advice
-        raise DataNotFoundError(f"Could not download {dataset} from Kaggle ({type(e).__name__}). {HOW_TO_GET_DATA}") from None
+        raise DataNotFoundError(
+            f"Could not download {dataset} from Kaggle ({type(e).__name__}). {HOW_TO_GET_DATA}") from None
 
 def get_data_path(data:str|Path|None=None, # A folder, or `sample`; else `CXR_DATA`; else kagglehub's copy
                   download:bool=True, # Fall back to kagglehub when neither is given
@@ -74,29 +77,43 @@ IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg')
 _IGNORED_DIRS = ('__MACOSX',)
 
 class DataFolderError(CxrError, ValueError):
-    "The data folder does not have the shape of the database: a file, no class folders, an unknown or empty class."
+    """The data folder does not have the shape of the database: a file, no class folders, an unknown or empty
+    class."""
 
-def find_class_dirs(path:str|Path, # Kaggle download, its `COVID-19_Radiography_Dataset/`, or a folder of class folders
+# Kaggle download, its `COVID-19_Radiography_Dataset/`, or a folder of class folders
+def find_class_dirs(path:str|Path,
                    ) -> dict:
     "Map each class name found under `path` to the folder that holds its X-rays."
     path = Path(path)
-    if not path.exists(): raise DataNotFoundError(f"Data path {str(path)!r} does not exist. {HOW_TO_GET_DATA}")
-    if not path.is_dir(): raise DataFolderError(f"Data path {str(path)!r} is a file: give the folder that holds the class folders.")
+    if not path.exists():
+        raise DataNotFoundError(f"Data path {str(path)!r} does not exist. {HOW_TO_GET_DATA}")
+    if not path.is_dir():
+        raise DataFolderError(
+            f"Data path {str(path)!r} is a file: give the folder that holds the class folders.")
     while (path/KAGGLE_FOLDER).is_dir(): path = path/KAGGLE_FOLDER
-    dirs = sorted(d for d in path.iterdir() if d.is_dir() and not d.name.startswith(('.', '_')) and d.name not in _IGNORED_DIRS)
-    if not dirs: raise DataFolderError(f"No class folders in {str(path)!r}: expected folders named {', '.join(CLASSES)}.")
+    dirs = sorted(d for d in path.iterdir() if d.is_dir() and not d.name.startswith(('.', '_'))
+                  and d.name not in _IGNORED_DIRS)
+    if not dirs:
+        raise DataFolderError(
+            f"No class folders in {str(path)!r}: expected folders named {', '.join(CLASSES)}.")
     unknown = [d for d in dirs if d.name not in CLASSES]
-    if unknown: raise DataFolderError(f"Unknown class folder {str(unknown[0])!r}: class folders must be named exactly "
-                                      f"{', '.join(repr(c) for c in CLASSES)}. Rename it or move it out of the data folder.")
+    if unknown:
+        raise DataFolderError(
+            f"Unknown class folder {str(unknown[0])!r}: class folders must be named exactly "
+                                      f"{', '.join(repr(c) for c in CLASSES)}. Rename it or move it out of "
+                                      f"the data folder.")
     return {d.name: (d/'images' if (d/'images').is_dir() else d) for d in dirs}
 
-def find_images(path:str|Path, # Kaggle download, its `COVID-19_Radiography_Dataset/`, or a folder of class folders
+# Kaggle download, its `COVID-19_Radiography_Dataset/`, or a folder of class folders
+def find_images(path:str|Path,
                ) -> pd.DataFrame:
     "Every X-ray under `path` with its class, sorted by path; masks and non-image files are never taken."
     root, rows = Path(path), []
     for label, d in find_class_dirs(root).items():
         files = sorted(f for f in d.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES)
-        if not files: raise DataFolderError(f"Class {label!r} has no images in {str(d)!r}: every class folder needs at least one PNG.")
+        if not files:
+            raise DataFolderError(
+                f"Class {label!r} has no images in {str(d)!r}: every class folder needs at least one PNG.")
         rows += [(f.relative_to(root).as_posix(), label) for f in files]
     return pd.DataFrame(rows, columns=['path', 'label']).sort_values('path', ignore_index=True)
 
@@ -134,21 +151,24 @@ class BadImageError(CxrError, ValueError):
         self.bad = bad
         lines = '\n'.join(f'  {r.path}: {r.error}' for r in bad.head(20).itertuples())
         more = f'\n  ... and {len(bad) - 20} more' if len(bad) > 20 else ''
-        super().__init__(f"{len(bad)} image file(s) cannot be read:\n{lines}{more}\nReplace or delete them, or leave them "
+        super().__init__(
+            f"{len(bad)} image file(s) cannot be read:\n{lines}{more}\nReplace or delete them, or leave them "
                          "out with --skip-bad (skip_bad=True in Python), which lists them in bad_files.csv.")
 
 def describe_image_error(e:Exception, n_bytes:int) -> str:
     "What is wrong with a file, in words."
     if n_bytes == 0: return 'empty file'
     if isinstance(e, UnidentifiedImageError): return 'not an image'
-    if isinstance(e, (OSError, SyntaxError, EOFError)) and ('truncated' in str(e) or 'broken' in str(e)): return 'truncated'
+    if isinstance(e, (OSError, SyntaxError, EOFError)) and ('truncated' in str(e) or 'broken' in str(e)):
+        return 'truncated'
     return f'cannot be decoded ({type(e).__name__}: {str(e)[:80]})'
 
 def _check_file(fn:Path, known:dict|None=None) -> tuple:
     "(SHA-1 of the bytes, perceptual hash, None) for a good file, (SHA-1, None, what is wrong) for a bad one."
     b = Path(fn).read_bytes()
     h = hashlib.sha1(b).hexdigest()
-    if known and h in known: return h, known[h], None  # these bytes decoded before, so they decode again to the same hash
+    # these bytes decoded before, so they decode again to the same hash
+    if known and h in known: return h, known[h], None
     try: ph = str(imagehash.phash(load_xray(b), hash_size=16))
     except Exception as e: return h, None, describe_image_error(e, len(b))
     return h, ph, None
@@ -159,18 +179,22 @@ def cache_folder() -> Path:
     return Path(os.environ.get('CXR_CACHE') or Path.home()/'.cache'/'cxr_nbdev')
 
 def phash_file() -> Path:
-    "The cache's file of perceptual hashes, one `SHA-1<tab>hash` per line, per version of this package and of `imagehash`."
-    return cache_folder()/f'phash16-cxr_nbdev{cxr_nbdev.__version__}-imagehash{imagehash.__version__}.tsv'  # both shape the hash
+    """The cache's file of perceptual hashes, one `SHA-1<tab>hash` per line, per version of this package and
+    of `imagehash`."""
+    # both shape the hash
+    return cache_folder()/f'phash16-cxr_nbdev{cxr_nbdev.__version__}-imagehash{imagehash.__version__}.tsv'
 
 def known_phashes() -> dict:
     "The perceptual hashes of the files scanned before, by the SHA-1 of their bytes."
     fn = phash_file()
     if not fn.exists(): return {}
     rows = (l.split('\t') for l in fn.read_text().splitlines())
-    return {r[0]: r[1] for r in rows if len(r) == 2 and len(r[0]) == 40 and len(r[1]) == 64}  # a line cut short is left out
+    # a line cut short is left out
+    return {r[0]: r[1] for r in rows if len(r) == 2 and len(r[0]) == 40 and len(r[1]) == 64}
 
 def remember_phashes(new:dict):
-    "Append `new` (SHA-1 → perceptual hash) to the cache in one write, so that two runs at once do not mix lines."
+    """Append `new` (SHA-1 → perceptual hash) to the cache in one write, so that two runs at once do not mix
+    lines."""
     if not new: return
     try:
         phash_file().parent.mkdir(parents=True, exist_ok=True)
@@ -187,8 +211,9 @@ def scan_images(path:str|Path, # Data root, as for `find_images`
     root = Path(path)
     df = find_images(root)
     many, known = len(df) > 1000, known_phashes() if cache else {}
-    checked = parallel(partial(_check_file, known=known), [root/p for p in df.path], n_workers=min(os.cpu_count() or 1, 8) if many else 0,
-                       threadpool=True, progress=many if progress is None else progress)
+    checked = parallel(partial(_check_file, known=known), [root/p for p in df.path],
+                       n_workers=min(os.cpu_count() or 1, 8) if many else 0, threadpool=True,
+                       progress=many if progress is None else progress)
     if cache: remember_phashes({h: p for h, p, e in checked if p is not None and h not in known})
     df['hash'], df['phash'], errs = zip(*checked) if len(df) else ((), (), ())
     errs = pd.Series(errs, index=df.index)
@@ -196,11 +221,14 @@ def scan_images(path:str|Path, # Data root, as for `find_images`
     if len(bad) and not skip_bad: raise BadImageError(bad)
     good = df[errs.isna()].reset_index(drop=True)
     empty = [c for c in df.label.unique() if c not in set(good.label)]
-    if empty: raise DataFolderError(f"Class {empty[0]!r} has no readable images left in {str(find_class_dirs(root)[empty[0]])!r}.")
+    if empty:
+        raise DataFolderError(
+            f"Class {empty[0]!r} has no readable images left in {str(find_class_dirs(root)[empty[0]])!r}.")
     return good, bad
 
 # %% ../nbs/01_data.ipynb #ae1d1acb
 @command
 def cxr_download():
-    "Download the COVID-19 Radiography Database from Kaggle into kagglehub's cache (once) and print its folder."
+    """Download the COVID-19 Radiography Database from Kaggle into kagglehub's cache (once) and print its
+    folder."""
     print(download_kaggle())

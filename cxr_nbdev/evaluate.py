@@ -10,7 +10,8 @@ from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
-from .core import Allowed, CxrError, SettingError, allow, command, figure_file, out_folder, save_figure
+from .core import (Allowed, CxrError, SettingError, allow, command, figure_file, out_folder,
+                            save_figure)
 from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
@@ -32,7 +33,8 @@ def interpretation(tm:TrainedModel, # A loaded model folder
                    tta:bool=False, # Test-time augmentation
                    progress:bool=False, # Progress bar
                   ) -> ClassificationInterpretation:
-    "fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs`, `decoded` and `trust` of one pass."
+    """fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs`, `decoded`
+    and `trust` of one pass."""
     dl = tm.dataloader(rows.reset_index(drop=True), root, bs)
     a = trusted_predictions(tm, dl, tta, progress)
     losses = torch.nn.functional.nll_loss(a.probs.clamp(min=1e-12).log(), a.targs, reduction='none')
@@ -49,7 +51,8 @@ def calibration_bins(probs:np.ndarray, # (n, classes) predicted probabilities
     probs, targets = np.asarray(probs), np.asarray(targets)
     conf, correct = probs.max(1), (probs.argmax(1) == targets)
     idx = np.minimum((conf*n_bins).astype(int), n_bins - 1)
-    rows = [(b/n_bins, (b + 1)/n_bins, int((idx == b).sum()), conf[idx == b].mean() if (idx == b).any() else np.nan,
+    rows = [(b/n_bins, (b + 1)/n_bins, int((idx == b).sum()),
+             conf[idx == b].mean() if (idx == b).any() else np.nan,
              correct[idx == b].mean() if (idx == b).any() else np.nan) for b in range(n_bins)]
     return pd.DataFrame(rows, columns=['lo', 'hi', 'count', 'confidence', 'accuracy'])
 
@@ -64,7 +67,8 @@ def bootstrap_ci(statistic, # `statistic(*samples)` of the resampled samples
                  n_boot:int=1000, # Resamples
                  seed:int=0, # Seed of the resampling
                 ) -> tuple:
-    "Percentile bootstrap 95% confidence interval of `statistic(*samples)` (scipy's `bootstrap`, paired resampling)."
+    """Percentile bootstrap 95% confidence interval of `statistic(*samples)` (scipy's `bootstrap`, paired
+    resampling)."""
     if len(samples[0]) < 2: return (float('nan'), float('nan'))
     r = bootstrap(samples, statistic, paired=True, vectorized=False, n_resamples=n_boot, method='percentile',
                   random_state=np.random.default_rng(seed))
@@ -75,8 +79,10 @@ def top1_accuracy(t, p) -> float:
     return float((np.asarray(t) == np.asarray(p)).mean())
 
 def macro_f1(t, p, k:int=len(CLASSES)) -> float:
-    "Macro-F1 over classes `0..k-1` of true `t` and predicted `p` (a class absent from both counts as 0, as in scikit-learn)."
-    # scikit-learn's f1_score spends milliseconds a call checking its input, and a bootstrap calls it 1,000 times
+    """Macro-F1 over classes `0..k-1` of true `t` and predicted `p` (a class absent from both counts as 0, as
+    in scikit-learn)."""
+    # scikit-learn's f1_score spends milliseconds a call checking its input, and a bootstrap calls it 1,000
+    # times
     cm = np.bincount(np.asarray(t)*k + np.asarray(p), minlength=k*k).reshape(k, k)
     tp, denom = np.diag(cm), cm.sum(0) + cm.sum(1)
     return float(np.mean(np.divide(2*tp, denom, out=np.zeros(k), where=denom > 0)))
@@ -87,20 +93,26 @@ def prediction_metrics(probs, # (n, classes) predicted probabilities
                        n_boot:int=1000, # Bootstrap resamples for the confidence intervals
                        seed:int=0, # Seed of the bootstrap
                       ) -> dict:
-    "Accuracy and macro-F1 with 95% CIs, per-class precision/recall/F1/support/AUC, ECE and the confusion matrix."
+    """Accuracy and macro-F1 with 95% CIs, per-class precision/recall/F1/support/AUC, ECE and the confusion
+    matrix."""
     probs, targets = np.asarray(probs, dtype=float), np.asarray(targets)
     preds, labels = probs.argmax(1), list(range(len(classes)))
     def f1(t, p): return macro_f1(t, p, len(classes))
-    rep = classification_report(targets, preds, labels=labels, target_names=list(classes), output_dict=True, zero_division=0)
+    rep = classification_report(targets, preds, labels=labels, target_names=list(classes), output_dict=True,
+                                zero_division=0)
     per_class = {}
     for k, c in enumerate(classes):
         y = targets == k
-        auc = float(roc_auc_score(y, probs[:, k])) if 0 < y.sum() < len(y) else None  # undefined when one side is empty
-        per_class[c] = {'precision': rep[c]['precision'], 'recall': rep[c]['recall'], 'f1': rep[c]['f1-score'],
-                        'support': int(rep[c]['support']), 'auc': auc}
-    return {'n': int(len(targets)), 'accuracy': top1_accuracy(targets, preds), 'accuracy_ci95': bootstrap_ci(top1_accuracy, targets, preds, n_boot=n_boot, seed=seed),
-            'macro_f1': f1(targets, preds), 'macro_f1_ci95': bootstrap_ci(f1, targets, preds, n_boot=n_boot, seed=seed),
-            'ece': expected_calibration_error(probs, targets), 'per_class': per_class, 'classes': list(classes),
+        # undefined when one side is empty
+        auc = float(roc_auc_score(y, probs[:, k])) if 0 < y.sum() < len(y) else None
+        per_class[c] = {'precision': rep[c]['precision'], 'recall': rep[c]['recall'],
+                        'f1': rep[c]['f1-score'], 'support': int(rep[c]['support']), 'auc': auc}
+    return {'n': int(len(targets)), 'accuracy': top1_accuracy(targets, preds),
+            'accuracy_ci95': bootstrap_ci(top1_accuracy, targets, preds, n_boot=n_boot, seed=seed),
+            'macro_f1': f1(targets, preds),
+            'macro_f1_ci95': bootstrap_ci(f1, targets, preds, n_boot=n_boot, seed=seed),
+            'ece': expected_calibration_error(probs, targets), 'per_class': per_class,
+            'classes': list(classes),
             'confusion_matrix': confusion_matrix(targets, preds, labels=labels).tolist()}
 
 # %% ../nbs/11_evaluate.ipynb #e20a9fc9
@@ -109,22 +121,28 @@ def plot_confusion(metrics:dict, figsize=(10, 4)):
     import matplotlib.pyplot as plt
     cm, classes = np.array(metrics['confusion_matrix']), metrics['classes']
     fig, axs = plt.subplots(1, 2, figsize=figsize)
-    for ax, m, title, fmt in ((axs[0], cm, 'counts', 'd'), (axs[1], cm/np.maximum(cm.sum(1, keepdims=True), 1), 'row-normalised (recall)', '.2f')):
+    for ax, m, title, fmt in ((axs[0], cm, 'counts', 'd'),
+                              (axs[1], cm/np.maximum(cm.sum(1, keepdims=True), 1), 'row-normalised (recall)',
+                               '.2f')):
         ax.imshow(m, cmap='Blues')
-        ax.set_xticks(range(len(classes)), classes, rotation=30, ha='right'); ax.set_yticks(range(len(classes)), classes)
+        ax.set_xticks(range(len(classes)), classes, rotation=30, ha='right')
+        ax.set_yticks(range(len(classes)), classes)
         ax.set_xlabel('predicted'); ax.set_ylabel('true'); ax.set_title(title)
         for i in range(len(classes)):
             for j in range(len(classes)):
-                ax.text(j, i, format(m[i, j], fmt), ha='center', va='center', color='white' if m[i, j] > m.max()/2 else 'black')
+                ax.text(j, i, format(m[i, j], fmt), ha='center', va='center',
+                        color='white' if m[i, j] > m.max()/2 else 'black')
     fig.tight_layout()
     return fig
 
 def _reliability(ax, probs, targets, n_bins, title):
     b = calibration_bins(probs, targets, n_bins)
-    ax.bar(b.lo, b.accuracy.fillna(0), width=1/n_bins, align='edge', edgecolor='k', alpha=0.7, label='accuracy')
+    ax.bar(b.lo, b.accuracy.fillna(0), width=1/n_bins, align='edge', edgecolor='k', alpha=0.7,
+           label='accuracy')
     ax.plot([0, 1], [0, 1], 'k--', label='perfect calibration')
     ax.set_xlabel('confidence (top probability)'); ax.set_ylabel('accuracy')
-    ax.set_title(f'{title}ECE = {expected_calibration_error(probs, targets, n_bins):.3f}'); ax.legend(loc='upper left')
+    ax.set_title(f'{title}ECE = {expected_calibration_error(probs, targets, n_bins):.3f}')
+    ax.legend(loc='upper left')
 
 def plot_reliability(probs, # (n, classes) calibrated probabilities
                      targets, # (n,) true classes
@@ -134,7 +152,9 @@ def plot_reliability(probs, # (n, classes) calibrated probabilities
                     ):
     "Reliability diagram: accuracy per confidence bin against the diagonal (before and after calibration)."
     import matplotlib.pyplot as plt
-    pairs = ([(before, 'before calibration\n')] if before is not None else []) + [(probs, 'calibrated\n' if before is not None else '')]
+    pairs = ([(before,
+               'before calibration\n')] if before is not None
+               else []) + [(probs, 'calibrated\n' if before is not None else '')]
     fig, axs = plt.subplots(1, len(pairs), figsize=(figsize[0]*len(pairs), figsize[1]), squeeze=False)
     for ax, (p, title) in zip(axs[0], pairs): _reliability(ax, p, targets, n_bins, title)
     fig.tight_layout()
@@ -161,8 +181,10 @@ def plot_coverage(probs, targets, figsize=(4, 3.2), min_confidence:float|None=No
     fig, ax = plt.subplots(figsize=figsize)
     ax.plot(rc.coverage, rc.accuracy, lw=2)
     if min_confidence is not None and min_confidence > 0:
-        ax.axvline((conf >= min_confidence).mean(), color='grey', ls='--', label=f'answered at ≥ {min_confidence:.2f}'); ax.legend()
-    ax.set_xlabel('coverage (share answered)'); ax.set_ylabel('accuracy of the answered'); ax.set_ylim(max(0, rc.accuracy.min() - 0.05), 1.01)
+        ax.axvline((conf >= min_confidence).mean(), color='grey', ls='--',
+                   label=f'answered at ≥ {min_confidence:.2f}'); ax.legend()
+    ax.set_xlabel('coverage (share answered)')
+    ax.set_ylabel('accuracy of the answered'); ax.set_ylim(max(0, rc.accuracy.min() - 0.05), 1.01)
     ax.set_title(f'AURC = {aurc(conf, right):.3f}')
     return fig
 
@@ -173,20 +195,26 @@ def plot_gallery(interp:ClassificationInterpretation, # From `interpretation`
                  correct:bool=False, # Right (True) or wrong (False) predictions
                  n:int=8, # Images to show
                  ncols:int=4):
-    "Images the model got right or wrong, with true and predicted class and probability, most confident first."
+    """Images the model got right or wrong, with true and predicted class and probability, most confident
+    first."""
     import matplotlib.pyplot as plt
     ok = interp.decoded == interp.targs
     idx = torch.where(ok if correct else ~ok)[0]
     idx = idx[interp.preds[idx].max(1).values.argsort(descending=True)][:n]
-    fig, axs = plt.subplots(max(1, -(-len(idx)//ncols)), ncols, figsize=(3*ncols, 3.1*max(1, -(-len(idx)//ncols))), squeeze=False)
+    fig, axs = plt.subplots(max(1, -(-len(idx)//ncols)), ncols,
+                            figsize=(3*ncols, 3.1*max(1, -(-len(idx)//ncols))), squeeze=False)
     for ax in axs.flat: ax.axis('off')
-    if not len(idx): axs[0, 0].set_title('no ' + ('right' if correct else 'wrong') + ' predictions'); return fig
+    if not len(idx):
+        axs[0, 0].set_title('no ' + ('right' if correct else 'wrong') + ' predictions'); return fig
     x = item_batch(interp.dl, idx)[0]
-    cams = gradcam(model, x, target=interp.decoded[idx])[0] if model is not None else torch.zeros(len(idx), *x.shape[-2:])
+    cams = (gradcam(model, x,
+                    target=interp.decoded[idx])[0] if model is not None
+                    else torch.zeros(len(idx), *x.shape[-2:]))
     classes = config['classes']
     for ax, i, xi, c in zip(axs.flat, idx, x, cams):
         show_cam(xi, c, config, ax=ax, alpha=0.4 if model is not None else 0., colorbar=False,
-                 title=f'true {classes[interp.targs[i]]}\npred {classes[interp.decoded[i]]} ({interp.preds[i].max():.2f})')
+                 title=f'true {classes[interp.targs[i]]}\npred {classes[interp.decoded[i]]} '
+                 f'({interp.preds[i].max():.2f})')
     fig.suptitle(('Right' if correct else 'Wrong') + ' predictions, most confident first'); fig.tight_layout()
     return fig
 
@@ -197,7 +225,8 @@ def lung_audit(interp:ClassificationInterpretation, # From `interpretation`
                root:str|Path, # Their data root
                bs:int=32, # Grad-CAM batch size
               ) -> pd.DataFrame:
-    "Per image with a lung mask: `row`, `path`, `label`, `pred`, `cam_in_lungs` (share of the map) and `lung_area`."
+    """Per image with a lung mask: `row`, `path`, `label`, `pred`, `cam_in_lungs` (share of the map) and
+    `lung_area`."""
     found = [(i, mask_path(root, p)) for i, p in enumerate(rows.path)]
     found = [(i, m) for i, m in found if m is not None]
     out = []
@@ -207,7 +236,8 @@ def lung_audit(interp:ClassificationInterpretation, # From `interpretation`
         cams, _ = gradcam(model, item_batch(interp.dl, idx)[0], target=interp.decoded[idx])
         for (i, m), c in zip(chunk, cams):
             mask = load_mask(m)
-            out.append((i, rows.path.iloc[i], rows.label.iloc[i], interp.vocab[int(interp.decoded[i])], lung_share(c, mask), lung_area(mask, tuple(c.shape))))
+            out.append((i, rows.path.iloc[i], rows.label.iloc[i], interp.vocab[int(interp.decoded[i])],
+                        lung_share(c, mask), lung_area(mask, tuple(c.shape))))
     return pd.DataFrame(out, columns=['row', 'path', 'label', 'pred', 'cam_in_lungs', 'lung_area'])
 
 def _lung_stats(a:pd.DataFrame, n_boot:int, seed:int) -> dict:
@@ -215,16 +245,21 @@ def _lung_stats(a:pd.DataFrame, n_boot:int, seed:int) -> dict:
     s, nan = ok.cam_in_lungs.values, float('nan')
     return {'n': int(len(a)), 'zero_maps': int(len(a) - len(ok)), 'mean': float(s.mean()) if len(s) else nan,
             'mean_ci95': bootstrap_ci(np.mean, s, n_boot=n_boot, seed=seed) if len(s) else (nan, nan),
-            'median': float(np.median(s)) if len(s) else nan, 'median_ci95': bootstrap_ci(np.median, s, n_boot=n_boot, seed=seed) if len(s) else (nan, nan),
-            'mean_lung_area': float(a.lung_area.mean()), 'below_lung_area': float((s < ok.lung_area.values).mean()) if len(s) else nan}
+            'median': float(np.median(s)) if len(s) else nan,
+            'median_ci95': bootstrap_ci(np.median, s, n_boot=n_boot, seed=seed) if len(s) else (nan, nan),
+            'mean_lung_area': float(a.lung_area.mean()),
+            'below_lung_area': float((s < ok.lung_area.values).mean()) if len(s) else nan}
 
 def lung_summary(audit:pd.DataFrame, # From `lung_audit`
                  n_boot:int=1000, seed:int=0) -> dict:
-    "Per class and overall: images with a mask (and all-zero maps), mean and median share in the lungs with 95% CIs, mean lung area, share below it."
-    return {'overall': _lung_stats(audit, n_boot, seed), 'per_class': {c: _lung_stats(g, n_boot, seed) for c, g in audit.groupby('label')}}
+    """Per class and overall: images with a mask (and all-zero maps), mean and median share in the lungs with
+    95% CIs, mean lung area, share below it."""
+    return {'overall': _lung_stats(audit, n_boot, seed),
+            'per_class': {c: _lung_stats(g, n_boot, seed) for c, g in audit.groupby('label')}}
 
 # %% ../nbs/11_evaluate.ipynb #78267271
-def _nll(probs, targets) -> float: return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
+def _nll(probs, targets) -> float:
+    return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
 
 def trust_metrics(interp:ClassificationInterpretation, # From `interpretation`
                   tm:TrainedModel, # Its model folder
@@ -234,18 +269,24 @@ def trust_metrics(interp:ClassificationInterpretation, # From `interpretation`
     raw, answered = a.raw.numpy(), ~a.uncertain
     return {'nll': _nll(probs, targs), 'temperature': tr.temperature if tr.checked else None,
             'uncalibrated': {'ece': expected_calibration_error(raw, targs), 'nll': _nll(raw, targs)},
-            'ood': {'checked': tr.checked, 'threshold': tr.threshold, 'passed': float(1 - a.ood.mean()), 'flagged': int(a.ood.sum())},
-            'selective': {**selective_metrics(probs, targs, n_boot), 'min_confidence': tr.min_confidence, 'answered': float(answered.mean()),
-                          'accuracy_answered': top1_accuracy(targs[answered], probs.argmax(1)[answered]) if answered.any() else None}}
+            'ood': {'checked': tr.checked, 'threshold': tr.threshold, 'passed': float(1 - a.ood.mean()),
+                    'flagged': int(a.ood.sum())},
+            'selective': {**selective_metrics(probs, targs, n_boot), 'min_confidence': tr.min_confidence,
+                          'answered': float(answered.mean()),
+                          'accuracy_answered': top1_accuracy(targs[answered],
+                                                             probs.argmax(1)[answered]) if answered.any()
+                                                             else None}}
 
 def _predictions(rows, probs, interp, audit, classes) -> pd.DataFrame:
     "The rows of `predictions.csv`."
     a = interp.trust
-    pred = pd.concat([rows[['path', 'label']].reset_index(drop=True), pd.DataFrame({'pred': [classes[i] for i in probs.argmax(1)]}),
+    pred = pd.concat([rows[['path', 'label']].reset_index(drop=True),
+                      pd.DataFrame({'pred': [classes[i] for i in probs.argmax(1)]}),
                       pd.DataFrame(probs, columns=classes).round(6)], axis=1)
     pred['uncertain'], pred['ood'], pred['ood_score'] = a.uncertain, a.ood, np.round(a.ood_score, 3)
     if np.isnan(a.ood_score).all(): pred['ood'] = None  # a model without the check: unknown, not "passed"
-    pred['cam_in_lungs'] = audit.set_index('row').cam_in_lungs.round(4).reindex(range(len(pred))).values if len(audit) else np.nan
+    pred['cam_in_lungs'] = (audit.set_index('row').cam_in_lungs.round(4).reindex(range(len(pred))).values
+                            if len(audit) else np.nan)
     return pred
 
 def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
@@ -257,7 +298,8 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
                  n_boot:int=1000, # Bootstrap resamples
                  device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                  progress:bool=False, # Progress bars
-                 figures:bool=True, # Draw the pictures; False writes the metrics, report and predictions alone
+                 # Draw the pictures; False writes the metrics, report and predictions alone
+                 figures:bool=True,
                 ) -> dict:
     "Evaluate a saved model and write metrics, report, predictions and pictures into `out`."
     tm = TrainedModel(model_dir, device)
@@ -267,22 +309,31 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
     m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
          'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root)}
-    if (tm.path/'manifest.csv').exists(): m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
+    if (tm.path/'manifest.csv').exists():
+        m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
     audit = lung_audit(interp, tm.model, rows, root)
     if len(audit): m['cam_in_lungs'] = lung_summary(audit, n_boot)
     (out/'metrics.json').write_text(_json.dumps(m, indent=2) + '\n')
-    (out/'classification_report.txt').write_text(classification_report(targs, probs.argmax(1), labels=range(len(tm.classes)),
-                                                                    target_names=tm.classes, digits=3, zero_division=0))
-    _predictions(rows, probs, interp, audit, tm.classes).to_csv(out/'predictions.csv', index=False, lineterminator='\n')
+    (out/'classification_report.txt').write_text(
+        classification_report(targs, probs.argmax(1), labels=range(len(tm.classes)),
+                                                                    target_names=tm.classes, digits=3,
+                                                                    zero_division=0))
+    _predictions(rows, probs, interp, audit, tm.classes).to_csv(out/'predictions.csv', index=False,
+                                                                lineterminator='\n')
     if not figures: return m
-    figs = {'confusion_matrix.png': plot_confusion(m), 'reliability.png': plot_reliability(probs, targs, before=interp.trust.raw.numpy()),
+    figs = {'confusion_matrix.png': plot_confusion(m),
+            'reliability.png': plot_reliability(probs, targs, before=interp.trust.raw.numpy()),
             'coverage.png': plot_coverage(probs, targs, min_confidence=m['selective']['min_confidence']),
-            'gradcam.png': plot_gallery(interp, tm.config, tm.model, correct=True), 'errors.png': plot_gallery(interp, tm.config, tm.model)}
+            'gradcam.png': plot_gallery(interp, tm.config, tm.model, correct=True),
+            'errors.png': plot_gallery(interp, tm.config, tm.model)}
     if len(audit):
         low = audit.sort_values('cam_in_lungs').head(8)
         x = item_batch(interp.dl, low.row.tolist())[0]
-        figs['cam_in_lungs.png'] = plot_lung_share(x, gradcam(tm.model, x, target=interp.decoded[low.row.tolist()])[0],
-            [load_mask(mask_path(root, p)) for p in low.path], tm.config, titles=[f'{Path(p).name}: pred {d}' for p, d in zip(low.path, low.pred)])
+        figs['cam_in_lungs.png'] = plot_lung_share(x,
+                                                   gradcam(tm.model, x,
+                                                           target=interp.decoded[low.row.tolist()])[0],
+            [load_mask(mask_path(root, p)) for p in low.path], tm.config,
+            titles=[f'{Path(p).name}: pred {d}' for p, d in zip(low.path, low.pred)])
     for name, fig in figs.items(): save_figure(fig, out/name)
     return m
 
@@ -296,33 +347,53 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
                  tta:store_true=False, # Test-time augmentation: average over augmented views of each image
                  device:str='auto', # auto, cpu, cuda or mps
                  quiet:store_true=False, # No progress bar
-                 no_figures:store_true=False, # Metrics, report and predictions only, without the pictures (faster)
+                 # Metrics, report and predictions only, without the pictures (faster)
+                 no_figures:store_true=False,
                 ):
-    "Evaluate a trained model: metrics with confidence intervals, calibration, confusion matrix, Grad-CAM, errors, Grad-CAM in the lungs."
+    """Evaluate a trained model: metrics with confidence intervals, calibration, confusion matrix, Grad-CAM,
+    errors, Grad-CAM in the lungs."""
     import matplotlib; matplotlib.use('Agg')
-    m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet, figures=not no_figures)
+    m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet,
+                     figures=not no_figures)
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
-    print(f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI {lo:.3f}-{hi:.3f}), "
-          f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f} (before calibration {m['uncalibrated']['ece']:.3f})")
+    print(
+        f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI "
+        f"{lo:.3f}-{hi:.3f}), "
+          f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f} (before "
+          f"calibration {m['uncalibrated']['ece']:.3f})")
     s, o = m['selective'], m['ood']
-    print(f"Accuracy of the 90% most confident {s['accuracy_at_90%']:.3f} (95% CI {s['accuracy_at_90%_ci95'][0]:.3f}-"
-          f"{s['accuracy_at_90%_ci95'][1]:.3f}), AURC {s['aurc']:.3f}; answered with confidence {s['answered']:.0%}; "
-          + (f"passed the out-of-distribution check {o['passed']:.1%} ({o['flagged']} flagged)" if o['checked'] else
+    print(
+        f"Accuracy of the 90% most confident {s['accuracy_at_90%']:.3f} (95% CI "
+        f"{s['accuracy_at_90%_ci95'][0]:.3f}-"
+          f"{s['accuracy_at_90%_ci95'][1]:.3f}), AURC {s['aurc']:.3f}; answered with confidence "
+          f"{s['answered']:.0%}; "
+          + (f"passed the out-of-distribution check {o['passed']:.1%} ({o['flagged']} flagged)"
+             if o['checked'] else
              f"no out-of-distribution check (add it with `cxr-calibrate --model {model}`)"))
     for c, v in m['per_class'].items():
-        print(f"  {c:16s} recall {v['recall']:.3f}  precision {v['precision']:.3f}  AUC {v['auc'] if v['auc'] is None else round(v['auc'], 3)}")
+        print(
+            f"  {c:16s} recall {v['recall']:.3f}  precision {v['precision']:.3f}  AUC "
+            f"{v['auc'] if v['auc'] is None else round(v['auc'], 3)}")
     if 'cam_in_lungs' in m:
         o = m['cam_in_lungs']['overall']
-        print(f"Grad-CAM in the lungs, {o['n']} images with a mask: mean share {o['mean']:.3f} (95% CI {o['mean_ci95'][0]:.3f}-"
-              f"{o['mean_ci95'][1]:.3f}), lungs cover {o['mean_lung_area']:.3f} of the film; {o['below_lung_area']:.0%} look outside more than chance")
-    else: print("Grad-CAM in the lungs: not measured, no image here has a lung mask (<Class>/masks/<name>.png).")
+        print(
+            f"Grad-CAM in the lungs, {o['n']} images with a mask: mean share {o['mean']:.3f} (95% CI "
+            f"{o['mean_ci95'][0]:.3f}-"
+              f"{o['mean_ci95'][1]:.3f}), lungs cover {o['mean_lung_area']:.3f} of the film; "
+              f"{o['below_lung_area']:.0%} look outside more than chance")
+    else:
+        print(
+            "Grad-CAM in the lungs: not measured, no image here has a lung mask (<Class>/masks/<name>.png).")
     print(f"Wrote {out or Path(model)/(f'eval-{split}' + ('-tta' if tta else ''))}")
 
 # %% ../nbs/11_evaluate.ipynb #641e136a
-def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool, score:float, threshold:float|None) -> str:
+def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool, score:float,
+                  threshold:float|None) -> str:
     "One image's line of `cxr-predict`."
-    flags = (' uncertain' if uncertain else '') + (f' not a chest X-ray? (score {score:.1f} > {threshold:.1f})' if ood else '')
-    return f"{f}: {classes[int(p.argmax())]}{flags} " + ' '.join(f"{c}={float(v):.3f}" for c, v in zip(classes, p))
+    flags = (' uncertain' if uncertain
+             else '') + (f' not a chest X-ray? (score {score:.1f} > {threshold:.1f})' if ood else '')
+    return f"{f}: {classes[int(p.argmax())]}{flags} " + ' '.join(
+        f"{c}={float(v):.3f}" for c, v in zip(classes, p))
 
 allow(min_confidence=Allowed(float, 0, 1))
 
@@ -330,12 +401,16 @@ allow(min_confidence=Allowed(float, 0, 1))
 def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'}],
                 model:str='runs/model', # Folder written by cxr-train
                 cam:str=None, # Write Grad-CAM overlays to this PNG
-                json:store_true=False, # One JSON object per line (path, label, probs, uncertain, ood, ood_score) instead of text
-                tta:store_true=False, # Average the probabilities over augmented views of each image, as cxr-evaluate --tta
-                min_confidence:float=None, # Say "uncertain" below this calibrated top probability (default: the model's)
+                # One JSON object per line (path, label, probs, uncertain, ood, ood_score) instead of text
+                json:store_true=False,
+                # Average the probabilities over augmented views of each image, as cxr-evaluate --tta
+                tta:store_true=False,
+                # Say "uncertain" below this calibrated top probability (default: the model's)
+                min_confidence:float=None,
                 device:str='auto', # auto, cpu, cuda or mps
                ):
-    "Print calibrated class probabilities for each image, flag images that are not chest X-rays and answers that are not sure."
+    """Print calibrated class probabilities for each image, flag images that are not chest X-rays and answers
+    that are not sure."""
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     files = [images] if isinstance(images, str) else list(images)
@@ -343,7 +418,8 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     tm = TrainedModel(model, device); tr = Trust.of(tm)
     if note := tr.note(model): print(note, file=sys.stderr)
     good, loaded, failed = [], [], []
-    for f in files:  # decode each file once: a bad one is named here, the good ones go on to the model as images
+    # decode each file once: a bad one is named here, the good ones go on to the model as images
+    for f in files:
         try: loaded.append(load_xray(f)); good.append(f)
         except FileNotFoundError: failed.append(f"{f}: no such file")
         except Exception as e: failed.append(f"{f}: {describe_image_error(e, Path(f).stat().st_size)}")
@@ -351,7 +427,9 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         a = tr.assess(*predict_files(tm.model, tm.config, loaded, bs=32, tta=tta, outputs=True))
         if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
         for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
-            if json: print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())], 'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
+            if json:
+                print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())],
+                                   'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
                                         'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
                                         'ood_score': round(float(s), 3) if tr.checked else None}))
             else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
@@ -360,7 +438,9 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
             cams = gradcam(tm.model, xs, target=a.probs.argmax(1))[0]  # the map of the class shown
             fig, axs = plt.subplots(1, len(good), figsize=(3.5*len(good), 3.5), squeeze=False)
             for ax, f, x, c, p, o in zip(axs[0], good, xs, cams, a.probs, a.ood):
-                show_cam(x, c, tm.config, ax=ax, title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})"
+                show_cam(x, c, tm.config, ax=ax,
+                         title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})"
                                                          + (' not an X-ray?' if o else ''))
             save_figure(fig, cam)
-    if failed: raise CxrError(f"{len(failed)} of {len(files)} image(s) could not be read:\n  " + '\n  '.join(failed))
+    if failed:
+        raise CxrError(f"{len(failed)} of {len(files)} image(s) could not be read:\n  " + '\n  '.join(failed))

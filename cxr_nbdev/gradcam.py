@@ -21,21 +21,27 @@ __all__ = ['gradcam', 'show_cam', 'cam_randomisation_check', 'mask_path', 'load_
 # %% ../nbs/10_gradcam.ipynb #864521c5
 def gradcam(model:torch.nn.Module, # Model with a `cam_layer_name`
             x:torch.Tensor, # Batch of normalised inputs (n, 3, H, W)
-            target:int|list|torch.Tensor|None=None, # Class index per image (or one for all); default: the predicted class
+            # Class index per image (or one for all); default: the predicted class
+            target:int|list|torch.Tensor|None=None,
            ) -> tuple:
     "(maps (n, H, W) in [0, 1], probabilities (n, classes)) for `target`."
     model.eval()
     dev = next(model.parameters()).device
-    x, layer = x.as_subclass(torch.Tensor).to(dev), cam_layer(model)  # a plain tensor: fastai's types would spread to the outputs
+    # a plain tensor: fastai's types would spread to the outputs
+    x, layer = x.as_subclass(torch.Tensor).to(dev), cam_layer(model)
     with warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='Using a non-full backward hook')  # fastai's grad hook; its gradient is exact here
+        # fastai's grad hook; its gradient is exact here
+        warnings.filterwarnings('ignore', message='Using a non-full backward hook')
         with hook_output(layer) as acts, hook_output(layer, grad=True) as grads, torch.enable_grad():
             logits = model(x)
-            t = logits.argmax(1) if target is None else torch.as_tensor(target, device=dev).long().reshape(-1).expand(len(x))
+            t = (logits.argmax(1) if target is None
+                 else torch.as_tensor(target, device=dev).long().reshape(-1).expand(len(x)))
             model.zero_grad(); logits.gather(1, t[:, None]).sum().backward()
     a, g = acts.stored.float(), grads.stored[0].float()
-    cam = F.interpolate(F.relu((g.mean((2, 3), keepdim=True)*a).sum(1, keepdim=True)), size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
-    return (cam/cam.amax((1, 2), keepdim=True).clamp(min=1e-12)).cpu(), logits.detach().float().softmax(1).cpu()
+    cam = F.interpolate(F.relu((g.mean((2, 3), keepdim=True)*a).sum(1, keepdim=True)), size=x.shape[-2:],
+                        mode='bilinear', align_corners=False)[:, 0]
+    return (cam/cam.amax((1, 2),
+                         keepdim=True).clamp(min=1e-12)).cpu(), logits.detach().float().softmax(1).cpu()
 
 def show_cam(x:torch.Tensor, # One normalised input (3, H, W)
              cam:torch.Tensor, # Its map (H, W) in [0, 1]
@@ -45,7 +51,8 @@ def show_cam(x:torch.Tensor, # One normalised input (3, H, W)
     "The X-ray in grey with the Grad-CAM heatmap over it."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(3.5, 3.5))
-    ax.imshow(denormalize(x, config), cmap='gray'); im = ax.imshow(cam, cmap='jet', alpha=alpha, vmin=0, vmax=1)
+    ax.imshow(denormalize(x, config), cmap='gray')
+    im = ax.imshow(cam, cmap='jet', alpha=alpha, vmin=0, vmax=1)
     if colorbar: ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     ax.axis('off')
     if title: ax.set_title(title, fontsize=9)
@@ -53,10 +60,12 @@ def show_cam(x:torch.Tensor, # One normalised input (3, H, W)
 
 # %% ../nbs/10_gradcam.ipynb #3e27a7b7
 def cam_randomisation_check(model, x, config:dict, seed:int=0) -> np.ndarray:
-    "Spearman correlation per image between Grad-CAM maps of `model` and of the same architecture with random weights."
+    """Spearman correlation per image between Grad-CAM maps of `model` and of the same architecture with
+    random weights."""
     a = config['arch']
     torch.manual_seed(seed)
-    rand = create_model(a['name'], n_classes=len(config['classes']), dropout=a['dropout'], bn=a['bn'], pretrained=False)
+    rand = create_model(a['name'], n_classes=len(config['classes']), dropout=a['dropout'], bn=a['bn'],
+                        pretrained=False)
     trained, probs = gradcam(model, x)
     random_, _ = gradcam(rand, x, target=probs.argmax(1))
     with warnings.catch_warnings():
@@ -87,7 +96,9 @@ def lung_share(cam:torch.Tensor|np.ndarray, # A map (H, W), non-negative
               ) -> float:
     "The share of the map's mass inside the lungs (the mask resized to the map); NaN for an all-zero map."
     cam = np.asarray(cam, dtype=np.float64)
-    m = mask if mask.shape == cam.shape else np.asarray(Image.fromarray(mask.astype(np.uint8)*255).resize(cam.shape[::-1], Image.NEAREST)) != 0
+    m = (mask if mask.shape == cam.shape
+         else np.asarray(
+             Image.fromarray(mask.astype(np.uint8)*255).resize(cam.shape[::-1], Image.NEAREST)) != 0)
     total = cam.sum()
     return float(cam[m].sum()/total) if total > 0 else float('nan')
 
@@ -95,7 +106,8 @@ def lung_area(mask:np.ndarray, # A lung mask
               shape:tuple|None=None, # (H, W) of the map it is compared with
              ) -> float:
     "The share of the image that the lungs cover, at the map's resolution."
-    if shape is not None and mask.shape != tuple(shape): mask = np.asarray(Image.fromarray(mask.astype(np.uint8)*255).resize(shape[::-1], Image.NEAREST)) != 0
+    if shape is not None and mask.shape != tuple(shape):
+        mask = np.asarray(Image.fromarray(mask.astype(np.uint8)*255).resize(shape[::-1], Image.NEAREST)) != 0
     return float(mask.mean())
 
 # %% ../nbs/10_gradcam.ipynb #1be8ebfe
@@ -105,14 +117,17 @@ def plot_lung_share(xs:torch.Tensor, # Normalised inputs (n, 3, H, W)
                     config:dict, # Model config
                     titles:list|None=None, # A title per image
                     ncols:int=4, alpha:float=0.45):
-    "Each X-ray with its lung outline (white) and its Grad-CAM map, titled with the share of the map inside the lungs."
+    """Each X-ray with its lung outline (white) and its Grad-CAM map, titled with the share of the map inside
+    the lungs."""
     import matplotlib.pyplot as plt
     n = len(xs); nrows = -(-n//ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(3*ncols, 3.2*nrows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for k, (ax, x, c, m) in enumerate(zip(axs.flat, xs, cams, masks)):
         show_cam(x, c, config, ax=ax, alpha=alpha, colorbar=False)
-        mm = m if m.shape == tuple(c.shape) else np.asarray(Image.fromarray(m.astype(np.uint8)*255).resize(tuple(c.shape)[::-1], Image.NEAREST)) != 0
+        mm = (m if m.shape == tuple(c.shape)
+              else np.asarray(
+                  Image.fromarray(m.astype(np.uint8)*255).resize(tuple(c.shape)[::-1], Image.NEAREST)) != 0)
         ax.contour(mm, levels=[0.5], colors='white', linewidths=1)
         t = f'in lungs {lung_share(c, m):.2f} (area {lung_area(m, tuple(c.shape)):.2f})'
         ax.set_title(f'{titles[k]}\n{t}' if titles else t, fontsize=8)

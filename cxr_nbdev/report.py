@@ -30,8 +30,10 @@ def train_command(train:dict, # A run's `train` config
                  ) -> str:
     "The `cxr-train` command that trains this run again."
     preset = train.get('preset', 'default')
-    chosen = '' if preset == 'default' else f' --arch {preset}' if preset == train.get('arch') else f' --preset {preset}'
-    opts = ''.join(f" --{k.replace('_', '-')} {str(v).lower() if isinstance(v, bool) else v}" for k, v in changes(train).items())
+    chosen = ('' if preset == 'default' else f' --arch {preset}' if preset == train.get('arch')
+              else f' --preset {preset}')
+    opts = ''.join(f" --{k.replace('_', '-')} {str(v).lower() if isinstance(v, bool) else v}" for k,
+                   v in changes(train).items())
     return f"cxr-train --data {data} --out {out}{chosen}{opts}"
 
 def minutes_to(history:pd.DataFrame, # A run's history
@@ -49,25 +51,37 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
                ) -> dict:
     "What the results table says about one run."
     run = Path(run)
-    if not (run/'model.json').exists(): raise ModelNotFoundError(f"No model.json in {str(run)!r}: give folders that cxr-train wrote.")
+    if not (run/'model.json').exists():
+        raise ModelNotFoundError(f"No model.json in {str(run)!r}: give folders that cxr-train wrote.")
     try: cfg = check_model_config(json.loads((run/'model.json').read_bytes()), run/'model.json')
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError): raise ModelFileError(f"{str(run/'model.json')!r} is not valid JSON.") from None
-    if not isinstance(cfg.get('metrics'), dict) or not {'epochs_run', 'valid_accuracy', 'valid_macro_f1', 'train_minutes'} <= set(cfg['metrics']):
-        raise ModelFileError(f"{str(run/'model.json')!r} has no training metrics: it was not written by cxr-train. Train the run again.")
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise ModelFileError(f"{str(run/'model.json')!r} is not valid JSON.") from None
+    if not isinstance(cfg.get('metrics'), dict) or not {'epochs_run', 'valid_accuracy', 'valid_macro_f1',
+                                                        'train_minutes'} <= set(cfg['metrics']):
+        raise ModelFileError(
+            f"{str(run/'model.json')!r} has no training metrics: it was not written by cxr-train. Train the "
+            f"run again.")
     ev = run/f'eval-{split}'/'metrics.json'
-    if not ev.exists(): raise ModelNotFoundError(f"No {ev.parent.name}/metrics.json in {str(run)!r}: run `cxr-evaluate --model {run}` first.")
+    if not ev.exists():
+        raise ModelNotFoundError(
+            f"No {ev.parent.name}/metrics.json in {str(run)!r}: run `cxr-evaluate --model {run}` first.")
     m, train, hist = json.loads(ev.read_text()), cfg['train'], pd.read_csv(run/'history.csv')
     tta_fn = run/f'eval-{split}-tta'/'metrics.json'
     tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
-    return {'run': run.name, 'model': train['arch'] + (' + BatchNorm' if train['arch'] == 'simple' and train['bn'] else ''),
-            'recipe': ', '.join([train.get('preset', 'default')] + [f'{k} {v}' for k, v in changes(train).items()]),
-            'size': train['size'], 'epochs': cfg['metrics']['epochs_run'], 'valid_accuracy': cfg['metrics']['valid_accuracy'],
-            'valid_macro_f1': cfg['metrics']['valid_macro_f1'], 'test_accuracy': m['accuracy'], 'test_accuracy_ci95': m['accuracy_ci95'],
-            'test_macro_f1': m['macro_f1'], 'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
+    return {'run': run.name,
+            'model': train['arch'] + (' + BatchNorm' if train['arch'] == 'simple' and train['bn'] else ''),
+            'recipe': ', '.join([train.get('preset',
+                                           'default')] + [f'{k} {v}' for k, v in changes(train).items()]),
+                                           'size': train['size'], 'epochs': cfg['metrics']['epochs_run'],
+                                           'valid_accuracy': cfg['metrics']['valid_accuracy'],
+            'valid_macro_f1': cfg['metrics']['valid_macro_f1'], 'test_accuracy': m['accuracy'],
+            'test_accuracy_ci95': m['accuracy_ci95'], 'test_macro_f1': m['macro_f1'],
+            'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
             'recall': {c: v['recall'] for c, v in m['per_class'].items()},
             'tta_accuracy': tta.get('accuracy'), 'tta_macro_f1': tta.get('macro_f1'),
             'train_minutes': cfg['metrics']['train_minutes'], 'minutes_to_target': minutes_to(hist, target),
-            'command': train_command(train, run, data_as or cfg.get('data', '?')), 'predictions': run/f'eval-{split}'/'predictions.csv'}
+            'command': train_command(train, run, data_as or cfg.get('data', '?')),
+            'predictions': run/f'eval-{split}'/'predictions.csv'}
 
 # %% ../nbs/12_report.ipynb #e2b95ccc
 def paired_difference(a:str|Path|pd.DataFrame, # `predictions.csv` of run A (or its frame)
@@ -79,7 +93,8 @@ def paired_difference(a:str|Path|pd.DataFrame, # `predictions.csv` of run A (or 
     b = b.set_index('path').loc[a.path].reset_index()
     ra, rb = (a.label == a.pred).values.astype(float), (b.label == b.pred).values.astype(float)
     def diff(x, y): return float(np.mean(y) - np.mean(x))
-    return {'difference': diff(ra, rb), 'ci95': bootstrap_ci(diff, ra, rb, n_boot=n_boot, seed=seed), 'n': len(a)}
+    return {'difference': diff(ra, rb), 'ci95': bootstrap_ci(diff, ra, rb, n_boot=n_boot, seed=seed),
+            'n': len(a)}
 
 # %% ../nbs/12_report.ipynb #7c2c448c
 def _ci(v, ci): return f'{v:.3f} ({ci[0]:.3f}–{ci[1]:.3f})'
@@ -89,23 +104,31 @@ def results_table(runs:list, # Run folders
     "The results table of `runs` as markdown: figures, commands, and differences from the first run."
     rs = [run_summary(r, split, target, data_as) for r in runs]
     classes = list(rs[0]['recall'])
-    head = ['run', 'model', 'recipe', 'epochs', 'valid accuracy', 'valid macro-F1', f'{split} accuracy (95% CI)', f'{split} macro-F1 (95% CI)',
-            'recall ' + ' / '.join(classes), 'ECE', f'{split} accuracy / macro-F1 with TTA', 'train min', f'min to {target:g} valid accuracy']
+    head = ['run', 'model', 'recipe', 'epochs', 'valid accuracy', 'valid macro-F1',
+            f'{split} accuracy (95% CI)', f'{split} macro-F1 (95% CI)', 'recall ' + ' / '.join(classes),
+            'ECE', f'{split} accuracy / macro-F1 with TTA', 'train min', f'min to {target:g} valid accuracy']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
     for r in rs:
-        cells = [f"`{r['run']}`", r['model'], r['recipe'], r['epochs'], f"{r['valid_accuracy']:.3f}", f"{r['valid_macro_f1']:.3f}",
-                 _ci(r['test_accuracy'], r['test_accuracy_ci95']), _ci(r['test_macro_f1'], r['test_macro_f1_ci95']),
+        cells = [f"`{r['run']}`", r['model'], r['recipe'], r['epochs'], f"{r['valid_accuracy']:.3f}",
+                 f"{r['valid_macro_f1']:.3f}", _ci(r['test_accuracy'], r['test_accuracy_ci95']),
+                 _ci(r['test_macro_f1'], r['test_macro_f1_ci95']),
                  ' / '.join(f"{r['recall'].get(c, float('nan')):.2f}" for c in classes), f"{r['ece']:.3f}",
-                 '–' if r['tta_accuracy'] is None else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f}) / "
-                                                       f"{r['tta_macro_f1']:.3f} ({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
-                 f"{r['train_minutes']:.1f}", '–' if r['minutes_to_target'] is None else f"{r['minutes_to_target']:.1f}"]
+                 '–' if r['tta_accuracy'] is None
+                 else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f}) / "
+                                                       f"{r['tta_macro_f1']:.3f} "
+                                                       f"({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
+                 f"{r['train_minutes']:.1f}",
+                 '–' if r['minutes_to_target'] is None else f"{r['minutes_to_target']:.1f}"]
         lines.append('| ' + ' | '.join(str(c) for c in cells) + ' |')
     lines += ['', '```bash'] + [r['command'] for r in rs] + ['```']
     diffs = [(r['run'], paired_difference(rs[0]['predictions'], r['predictions'], n_boot)) for r in rs[1:]]
     diffs = [(n, x) for n, x in diffs if x is not None]
     if diffs:
-        lines += ['', f"Difference in {split} accuracy from `{rs[0]['run']}`, on the same {diffs[0][1]['n']} images (paired bootstrap 95% CI):", '']
-        lines += [f"- `{n}`: {x['difference']:+.3f} ({x['ci95'][0]:+.3f} to {x['ci95'][1]:+.3f})" for n, x in diffs]
+        lines += ['',
+                  f"Difference in {split} accuracy from `{rs[0]['run']}`, on the same {diffs[0][1]['n']} "
+                  f"images (paired bootstrap 95% CI):", '']
+        lines += [f"- `{n}`: {x['difference']:+.3f} ({x['ci95'][0]:+.3f} to {x['ci95'][1]:+.3f})" for n,
+                  x in diffs]
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/12_report.ipynb #87f89afc
@@ -118,7 +141,8 @@ def cxr_report(runs:Annotated[str, 'Run folders written by cxr-train and cxr-eva
                data_as:str=None, # Name the data folder this way in the commands (default: as recorded)
                out:str=None, # Also write the table to this markdown file
               ):
-    "Print the results table of trained and evaluated runs, with their commands and paired differences in accuracy."
+    """Print the results table of trained and evaluated runs, with their commands and paired differences in
+    accuracy."""
     t = results_table([runs] if isinstance(runs, str) else list(runs), split, target, data_as)
     print(t, end='')
     if out: Path(out).write_text(t)

@@ -19,11 +19,11 @@ from fastcore.script import bool_arg, store_true
 __all__ = ['RESULT_COLUMNS', 'METRICS', 'make_grid', 'read_results', 'run_trial', 'grid_search', 'plot_search', 'cxr_grid_search']
 
 # %% ../nbs/09_search.ipynb #9fc9c311
-RESULT_COLUMNS = ['trial', 'lr', 'dropout', 'wd', 'bs', 'epochs', 'metric', 'value', 'kept_epoch', 'epochs_run',
-                  'valid_loss', 'valid_accuracy', 'valid_macro_f1', 'seconds', 'status']
+RESULT_COLUMNS = ['trial', 'lr', 'dropout', 'wd', 'bs', 'epochs', 'metric', 'value', 'kept_epoch',
+                  'epochs_run', 'valid_loss', 'valid_accuracy', 'valid_macro_f1', 'seconds', 'status']
 METRICS = ('valid_macro_f1', 'valid_accuracy')
-allow(metric=Allowed(str, choices=lambda: METRICS), backend=Allowed(str, choices=lambda: ('local', 'ray')), eta=Allowed(int, 2, 1000),
-      gpus_per_trial=Allowed(float, 0, 64, open_lo=True))
+allow(metric=Allowed(str, choices=lambda: METRICS), backend=Allowed(str, choices=lambda: ('local', 'ray')),
+      eta=Allowed(int, 2, 1000), gpus_per_trial=Allowed(float, 0, 64, open_lo=True))
 
 def make_grid(lrs=(1e-2, 3e-3), # Learning rates
               dropouts=(0.5, 0.3), # Dropout probabilities
@@ -56,10 +56,14 @@ def run_trial(cfg:TrainConfig, # The trial's settings
              ) -> dict:
     "Train one configuration on the search's manifest; its result row."
     out, t0 = Path(out), time.time()
-    row = dict(trial=trial, lr=cfg.lr, dropout=cfg.dropout, wd=cfg.wd, bs=cfg.bs, epochs=cfg.epochs, metric=metric)
+    row = dict(trial=trial, lr=cfg.lr, dropout=cfg.dropout, wd=cfg.wd, bs=cfg.bs, epochs=cfg.epochs,
+               metric=metric)
     try:
-        m = train_model(cfg, data, out/'trials'/f'{trial}-e{cfg.epochs}', manifest=out/'manifest.csv', progress=False, **kwargs)
-        row.update(value=m[metric], status='done', **{k: m[k] for k in ('kept_epoch', 'epochs_run', 'valid_loss', 'valid_accuracy', 'valid_macro_f1')})
+        m = train_model(cfg, data, out/'trials'/f'{trial}-e{cfg.epochs}', manifest=out/'manifest.csv',
+                        progress=False, **kwargs)
+        row.update(value=m[metric], status='done',
+                   **{k: m[k] for k in ('kept_epoch', 'epochs_run', 'valid_loss', 'valid_accuracy',
+                                        'valid_macro_f1')})
     except Exception as e: row.update(status=f'failed: {type(e).__name__}: {str(e)[:200]}')
     row['seconds'] = round(time.time() - t0, 1)
     return row
@@ -78,7 +82,8 @@ def _pick(rows:pd.DataFrame, k:int) -> list:
 @delegates(train_model, but=['cfg', 'data', 'out', 'resume', 'manifest', 'cbs', 'progress'])
 def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`; else kagglehub's copy
                 out:str|Path='runs/search', # Folder for results.csv, trials/ and best/
-                cfg:TrainConfig|None=None, # Settings of every trial outside the grid; default `preset_config()`
+                # Settings of every trial outside the grid; default `preset_config()`
+                cfg:TrainConfig|None=None,
                 lrs=(1e-2, 3e-3), # Learning rates
                 dropouts=(0.5, 0.3), # Dropout probabilities
                 wds=(0.01,), # Weight decays
@@ -94,9 +99,13 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
                ) -> pd.DataFrame:
     "Run (or finish) the search; write results.csv after every trial and the winner to `out/best`."
     cfg = (cfg or preset_config()).check()
-    for k, v in dict(metric=metric, backend=backend, eta=eta, gpus_per_trial=gpus_per_trial).items(): SETTINGS[k].check(k, v)
-    for g in make_grid(lrs, dropouts, wds, bss): replace(cfg, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')})  # every trial's settings checked first
-    root, out = get_data_path(data).absolute(), Path(out).absolute()  # absolute: Ray runs trials in other folders
+    for k, v in dict(metric=metric, backend=backend, eta=eta, gpus_per_trial=gpus_per_trial).items():
+        SETTINGS[k].check(k, v)
+    for g in make_grid(lrs, dropouts, wds, bss):
+        # every trial's settings checked first
+        replace(cfg, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')})
+    # absolute: Ray runs trials in other folders
+    root, out = get_data_path(data).absolute(), Path(out).absolute()
     out_folder(out)
     manifest = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
     n_train = int((manifest.split == 'train').sum())
@@ -106,25 +115,35 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
     alive = list(by_name)
     for i, (ep, keep) in enumerate(rungs):
         res = read_results(fn)
-        if i: alive = _pick(res[(res.epochs == rungs[i - 1][0]) & res.trial.isin(alive) & (res.metric == metric)], keep)
-        done = res[(res.epochs == ep) & (res.metric == metric) & (res.status == 'done')]  # failed trials are tried again
+        if i:
+            alive = _pick(
+                res[(res.epochs == rungs[i - 1][0]) & res.trial.isin(alive) & (res.metric == metric)], keep)
+        # failed trials are tried again
+        done = res[(res.epochs == ep) & (res.metric == metric) & (res.status == 'done')]
         todo = [by_name[t] for t in alive if t not in set(done.trial)]
-        if verbose and len(todo) < len(alive): print(f"{len(alive) - len(todo)} trial(s) of {ep} epochs already in {fn}: skipped")
-        trials = [(replace(cfg, epochs=ep, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')}), g['trial']) for g in todo]
-        rows = _ray_trials(trials, address, gpus_per_trial, root, out, metric, kwargs) if backend == 'ray' else \
+        if verbose and len(todo) < len(alive):
+            print(f"{len(alive) - len(todo)} trial(s) of {ep} epochs already in {fn}: skipped")
+        trials = [(replace(cfg, epochs=ep, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')}),
+                   g['trial']) for g in todo]
+        rows = _ray_trials(trials, address, gpus_per_trial, root, out, metric,
+                           kwargs) if backend == 'ray' else \
                (run_trial(c, t, root, out, metric, **kwargs) for c, t in trials)
         for row in rows:
             _append_result(fn, row)
-            if verbose: print(f"{row['trial']} ({ep} epochs): {row['status']}" + (f", {metric} {row['value']:.4f}" if row['status'] == 'done' else '')
+            if verbose:
+                print(f"{row['trial']} ({ep} epochs): {row['status']}"
+                      + (f", {metric} {row['value']:.4f}" if row['status'] == 'done' else '')
                               + f", {row['seconds']:.0f} s", flush=True)
-    return _finish(read_results(fn), out, rungs, alive, metric, halving, len(grid)*cfg.epochs*n_train, n_train, verbose)
+    return _finish(read_results(fn), out, rungs, alive, metric, halving, len(grid)*cfg.epochs*n_train,
+                   n_train, verbose)
 
 def _finish(res, out, rungs, alive, metric, halving, full, n_train, verbose) -> pd.DataFrame:
     "Copy the winner to `out/best`, write `search.json`, and return the results, best first."
     final = res[(res.epochs == rungs[-1][0]) & res.trial.isin(alive) & (res.metric == metric)]
     best = _pick(final, 1)
     if not best: raise SettingError(f"No trial finished: see the status column of {out/'results.csv'}.")
-    shutil.rmtree(out/'best', ignore_errors=True); shutil.copytree(out/'trials'/f"{best[0]}-e{rungs[-1][0]}", out/'best')
+    shutil.rmtree(out/'best', ignore_errors=True)
+    shutil.copytree(out/'trials'/f"{best[0]}-e{rungs[-1][0]}", out/'best')
     spent = int(res[res.status == 'done'].epochs_run.sum())*n_train
     summary = {'winner': best[0], metric: float(final.set_index('trial').value[best[0]]), 'halving': halving,
                'compute_epoch_images': spent, 'full_grid_epoch_images': full}
@@ -140,16 +159,22 @@ def _ray_trials(trials:list, address, gpus_per_trial:float, root, out, metric, k
     try:
         import ray
         from ray import tune
-    except ImportError: raise SettingError('The Ray backend needs Ray Tune: pip install "cxr_nbdev[ray]".') from None
+    except ImportError:
+        raise SettingError('The Ray backend needs Ray Tune: pip install "cxr_nbdev[ray]".') from None
     started = not ray.is_initialized()
     if started: ray.init(address=address, include_dashboard=False, log_to_driver=False)
     gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
-    at_once = min(len(trials), max(1, int(gpus/gpus_per_trial)) if gpus else int(ray.available_resources().get('CPU', 1)))
-    def trainable(config): t = config['t']; return run_trial(TrainConfig(**t['cfg']), t['name'], root, out, metric, **kwargs)
-    tuner = tune.Tuner(tune.with_resources(trainable, {'cpu': 1, **({'gpu': gpus_per_trial} if gpus else {})}),
-                       param_space={'t': tune.grid_search([{'cfg': asdict(c), 'name': n} for c, n in trials])},
+    at_once = min(len(trials),
+                  max(1, int(gpus/gpus_per_trial)) if gpus else int(ray.available_resources().get('CPU', 1)))
+    def trainable(config):
+        t = config['t']; return run_trial(TrainConfig(**t['cfg']), t['name'], root, out, metric, **kwargs)
+    tuner = tune.Tuner(tune.with_resources(trainable,
+                                           {'cpu': 1, **({'gpu': gpus_per_trial} if gpus else {})}),
+                       param_space={'t': tune.grid_search([{'cfg': asdict(c), 'name': n} for c,
+                                                           n in trials])},
                        tune_config=tune.TuneConfig(max_concurrent_trials=at_once),
-                       run_config=tune.RunConfig(storage_path=str(Path(out).absolute()/'ray'), name='search', verbose=0))
+                       run_config=tune.RunConfig(storage_path=str(Path(out).absolute()/'ray'), name='search',
+                                                 verbose=0))
     try: results = list(tuner.fit())
     finally:
         if started: ray.shutdown()
@@ -161,13 +186,16 @@ def _ray_trials(trials:list, address, gpus_per_trial:float, root, out, metric, k
 def plot_search(results:pd.DataFrame, metric:str='valid_macro_f1', figsize=(4.5, 3.5), title:str|None=None):
     "Heatmap of the metric over learning rate × dropout (the best over other axes and rungs)."
     import matplotlib.pyplot as plt
-    t = results[results.status == 'done'].pivot_table(index='lr', columns='dropout', values=metric, aggfunc='max').sort_index(ascending=False)
+    t = results[results.status == 'done'].pivot_table(index='lr', columns='dropout', values=metric,
+                                                      aggfunc='max').sort_index(ascending=False)
     fig, ax = plt.subplots(figsize=figsize)
     im = ax.imshow(t.values, cmap='viridis')
-    ax.set_xticks(range(len(t.columns)), [f'{c:g}' for c in t.columns]); ax.set_yticks(range(len(t.index)), [f'{i:g}' for i in t.index])
+    ax.set_xticks(range(len(t.columns)), [f'{c:g}' for c in t.columns])
+    ax.set_yticks(range(len(t.index)), [f'{i:g}' for i in t.index])
     ax.set_xlabel('dropout'); ax.set_ylabel('learning rate'); ax.set_title(title or metric)
     for i in range(t.shape[0]):
-        for j in range(t.shape[1]): ax.text(j, i, f'{t.values[i, j]:.3f}', ha='center', va='center', color='w')
+        for j in range(t.shape[1]):
+            ax.text(j, i, f'{t.values[i, j]:.3f}', ha='center', va='center', color='w')
     fig.colorbar(im, ax=ax)
     return fig
 
@@ -177,11 +205,14 @@ def _numbers(s:str, option:str, kind=float) -> tuple:
     try: vals = tuple(kind(v) for v in str(s).split(',') if v.strip())
     except ValueError: vals = ()
     if not vals or not all(math.isfinite(v) for v in vals):
-        raise SettingError(f"{option} must be comma-separated {'integers' if kind is int else 'numbers'}, like 1e-2,3e-3, not {s!r}.")
+        raise SettingError(
+            f"{option} must be comma-separated {'integers' if kind is int else 'numbers'}, like 1e-2,3e-3, "
+            f"not {s!r}.")
     return vals
 
 @command(settings=TrainConfig, skip=('preset', 'lr', 'dropout', 'wd', 'bs'))
-def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
+# Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
+def cxr_grid_search(data:str=None,
                     out:str='runs/search', # Folder for results.csv, search.json, search.png, best/, trials/
                     lrs:str='1e-2,3e-3', # Learning rates, comma-separated
                     dropouts:str='0.5,0.3', # Dropout probabilities, comma-separated
@@ -190,7 +221,8 @@ def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA
                     metric:str='valid_macro_f1', # The validation metric that picks the winner
                     halving:store_true=False, # Successive halving
                     eta:int=2, # Halving: keep 1/eta per rung
-                    backend:str='local', # local: one trial after another; ray: trials spread over CPUs and GPUs
+                    # local: one trial after another; ray: trials spread over CPUs and GPUs
+                    backend:str='local',
                     address:str=None, # Ray cluster address (default: a local Ray)
                     gpus_per_trial:float=1., # Ray, where CUDA exists: the GPU share of each trial
                     preset:str=None, # Settings outside the grid, as cxr-train's --preset
@@ -199,12 +231,15 @@ def cxr_grid_search(data:str=None, # Data folder, or `sample`; default $CXR_DATA
                     workers:int=0, # DataLoader worker processes per trial
                     low_memory:store_true=False, # On a CPU, give freed memory back at once
                     quiet:store_true=False, # No line per trial
-                    **settings, # Every other setting of `TrainConfig`, as for cxr-train (--epochs: of a full trial)
+                    # Every other setting of `TrainConfig`, as for cxr-train (--epochs: of a full trial)
+                    **settings,
                    ):
-    "Grid search over learning rate × dropout (× weight decay × batch size), resumable, optionally halving or on Ray."
+    """Grid search over learning rate × dropout (× weight decay × batch size), resumable, optionally halving
+    or on Ray."""
     cfg = preset_config(preset, **settings)
-    res = grid_search(data, out, cfg, _numbers(lrs, '--lrs'), _numbers(dropouts, '--dropouts'), _numbers(wds, '--wds'), _numbers(bss, '--bss', int), metric,
-                      halving, eta, backend, address, gpus_per_trial, not quiet, device=device, cache=not no_cache,
+    res = grid_search(data, out, cfg, _numbers(lrs, '--lrs'), _numbers(dropouts, '--dropouts'),
+                      _numbers(wds, '--wds'), _numbers(bss, '--bss', int), metric, halving, eta, backend,
+                      address, gpus_per_trial, not quiet, device=device, cache=not no_cache,
                       num_workers=workers, low_memory=low_memory)
     print(res[['trial', 'epochs', 'value', 'kept_epoch', 'seconds', 'status']].to_string(index=False))
     save_figure(plot_search(res, 'value', title=metric), Path(out)/'search.png')

@@ -24,38 +24,46 @@ allow(near_dup=Allowed(int, 0, 256))
 
 def _bits(phash:pd.Series) -> np.ndarray:
     "The perceptual hashes (hex strings) as an (n, words) array of unsigned 64-bit words."
-    return np.array([[int(h[i:i + 16], 16) for i in range(0, len(h), 16)] for h in phash], dtype=np.uint64).reshape(len(phash), -1)
+    return np.array([[int(h[i:i + 16], 16) for i in range(0, len(h), 16)] for h in phash],
+                    dtype=np.uint64).reshape(len(phash), -1)
 
 def near_duplicate_pairs(scan:pd.DataFrame, # Images with `path`, `label`, `hash`, `phash`
                          near_dup:int=NEAR_DUP, # Largest Hamming distance between two hashes, in bits
                         ) -> pd.DataFrame:
-    "Every pair of different files whose perceptual hashes are at most `near_dup` bits apart: `a`, `b` (row numbers), `distance`."
-    if near_dup <= 0 or len(scan) < 2: return pd.DataFrame(np.zeros((0, 3), dtype=int), columns=['a', 'b', 'distance'])
+    """Every pair of different files whose perceptual hashes are at most `near_dup` bits apart: `a`, `b` (row
+    numbers), `distance`."""
+    if near_dup <= 0 or len(scan) < 2:
+        return pd.DataFrame(np.zeros((0, 3), dtype=int), columns=['a', 'b', 'distance'])
     h, rows = _bits(scan.phash), []
     # a radius search in Hamming space, one row against the rest at a time: scipy's pdist would hold all n²/2
-    # distances at once (1.8 GB for the full database), and no library we know of offers a Hamming radius search
+    # distances at once (1.8 GB for the full database), and no library we know of offers a Hamming radius
+    # search
     for i in range(len(h) - 1):
         d = np.bitwise_count(h[i] ^ h[i + 1:]).sum(1)
         j = np.nonzero(d <= near_dup)[0]
         rows += [(i, i + 1 + k, int(d[k])) for k in j]
     p = pd.DataFrame(np.array(rows, dtype=int).reshape(-1, 3), columns=['a', 'b', 'distance'])
     h = np.asarray(scan.hash, dtype=object)
-    return p[h[p.a.values] != h[p.b.values]].reset_index(drop=True)  # byte-identical pairs are grouped by `hash`
+    # byte-identical pairs are grouped by `hash`
+    return p[h[p.a.values] != h[p.b.values]].reset_index(drop=True)
 
 def duplicate_groups(scan:pd.DataFrame, # Images with `hash` and `phash`
                      near_dup:int=NEAR_DUP, # Near-duplicate threshold in bits; 0: byte-identical files only
                     ) -> pd.Series:
-    "A group number per image: byte-identical files and near-duplicates (and their near-duplicates) share one."
+    """A group number per image: byte-identical files and near-duplicates (and their near-duplicates) share
+    one."""
     same = scan.groupby('hash', sort=False).ngroup().values
     pairs = near_duplicate_pairs(scan, near_dup)
-    a = np.concatenate([np.arange(len(scan)), pairs.a.values]); b = np.concatenate([same + len(scan), pairs.b.values])
+    a = np.concatenate([np.arange(len(scan)), pairs.a.values])
+    b = np.concatenate([same + len(scan), pairs.b.values])
     n = len(scan) + same.max() + 1
     _, comp = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
     return pd.Series(pd.factorize(comp[:len(scan)])[0], index=scan.index, name='group')
 
 # %% ../nbs/02_split.ipynb #eb4c37bd
 SPLITS = ('train', 'valid', 'test')
-allow(split=Allowed(str, choices=lambda: (*SPLITS, 'all')))  # `all`: every image under a data folder, for evaluation
+# `all`: every image under a data folder, for evaluation
+allow(split=Allowed(str, choices=lambda: (*SPLITS, 'all')))
 
 def stratified_split(scan:pd.DataFrame, # Images with `label`, `hash` and `phash`
                      seed:int=42, # Random seed: the same files and seed give the same split
@@ -63,10 +71,12 @@ def stratified_split(scan:pd.DataFrame, # Images with `label`, `hash` and `phash
                      valid_pct:float=0.15, # Fraction of each class for validation
                      test_pct:float=0.15, # Fraction of each class for test
                     ) -> pd.Series:
-    "The split (`train`/`valid`/`test`) of each row, stratified by class, with every duplicate group in one split."
+    """The split (`train`/`valid`/`test`) of each row, stratified by class, with every duplicate group in one
+    split."""
     rng = np.random.default_rng(seed)
     df = scan[['label']].assign(group=duplicate_groups(scan, near_dup))
-    groups = df.groupby('group').agg(label=('label', lambda s: s.value_counts().sort_index().idxmax()), n=('label', 'size'))
+    groups = df.groupby('group').agg(label=('label', lambda s: s.value_counts().sort_index().idxmax()),
+                                     n=('label', 'size'))
     split_of = {}
     for label in sorted(groups.label.unique()):
         g = groups[groups.label == label]
@@ -102,16 +112,22 @@ def write_manifest(manifest:pd.DataFrame, fn:str|Path):
 def read_manifest(fn:str|Path) -> pd.DataFrame:
     "Read a manifest CSV, checking its columns and split names."
     fn = Path(fn)
-    if not fn.exists(): raise ManifestError(f"Manifest {str(fn)!r} does not exist: make it with `cxr-data --data PATH --out {fn.parent}`.")
+    if not fn.exists():
+        raise ManifestError(
+            f"Manifest {str(fn)!r} does not exist: make it with `cxr-data --data PATH --out {fn.parent}`.")
     m = pd.read_csv(fn, dtype=str, keep_default_na=False)
     missing = [c for c in MANIFEST_COLUMNS if c not in m.columns]
-    if missing: raise ManifestError(f"Manifest {str(fn)!r} lacks the column(s) {missing} (an older version made it): delete it to split again.")
+    if missing:
+        raise ManifestError(
+            f"Manifest {str(fn)!r} lacks the column(s) {missing} (an older version made it): delete it to "
+            f"split again.")
     odd = sorted(set(m.split) - set(SPLITS))
     if odd: raise ManifestError(f"Manifest {str(fn)!r} has unknown split name(s) {odd}: use {list(SPLITS)}.")
     return m
 
 # %% ../nbs/02_split.ipynb #f51857cb
-def _listing(items, n=5): return ', '.join(list(items)[:n]) + (f' and {len(items)-n} more' if len(items) > n else '')
+def _listing(items, n=5):
+    return ', '.join(list(items)[:n]) + (f' and {len(items)-n} more' if len(items) > n else '')
 
 def _file_hash(fn:Path) -> str: return hashlib.sha1(Path(fn).read_bytes()).hexdigest()
 
@@ -126,25 +142,36 @@ def check_manifest(manifest:pd.DataFrame, # Manifest read from disk
     disk = set(find_images(root).path) - set(ignore)
     new, gone = sorted(disk - set(manifest.path)), sorted(set(manifest.path) - disk)
     if new or gone: raise ManifestError(f"The files under {str(root)!r} no longer match the manifest: "
-        + (f"{len(new)} new ({_listing(new)}) " if new else '') + (f"{len(gone)} missing ({_listing(gone)}) " if gone else '') + fix)
-    changed = [p for p, h in zip(manifest.path, manifest.hash) if _file_hash(root/p) != h]  # hashing only: no decoding
-    if changed: raise ManifestError(f"{len(changed)} file(s) under {str(root)!r} changed since the manifest was made ({_listing(changed)}). {fix}")
-    if seed is not None and not stratified_split(manifest, seed=seed, near_dup=near_dup).equals(manifest.split):
-        raise ManifestError(f"The manifest's split is not the one seed {seed} and --near-dup {near_dup} give: it was made with "
-                            "other settings or edited by hand. Pass those settings, or delete the manifest to split again.")
+        + (f"{len(new)} new ({_listing(new)}) " if new else '')
+        + (f"{len(gone)} missing ({_listing(gone)}) " if gone else '') + fix)
+    # hashing only: no decoding
+    changed = [p for p, h in zip(manifest.path, manifest.hash) if _file_hash(root/p) != h]
+    if changed:
+        raise ManifestError(
+            f"{len(changed)} file(s) under {str(root)!r} changed since the manifest was made "
+            f"({_listing(changed)}). {fix}")
+    if seed is not None and not stratified_split(manifest, seed=seed,
+                                                 near_dup=near_dup).equals(manifest.split):
+        raise ManifestError(
+            f"The manifest's split is not the one seed {seed} and --near-dup {near_dup} give: it was made "
+            f"with "
+                            "other settings or edited by hand. Pass those settings, or delete the manifest "
+                            "to split again.")
 
 def prepare_manifest(data:str|Path|None=None, # Data root; else `CXR_DATA`; else kagglehub's copy
                      out:str|Path='.', # Folder for `manifest.csv` (and `bad_files.csv`)
                      seed:int=42, # Random seed of the split
                      near_dup:int=NEAR_DUP, # Near-duplicate threshold in bits; 0: byte-identical files only
-                     skip_bad:bool=False, # Leave out unreadable files (listed in `bad_files.csv`) instead of failing
+                     # Leave out unreadable files (listed in `bad_files.csv`) instead of failing
+                     skip_bad:bool=False,
                      progress:bool|None=None, # Progress bar while checking the files
                     ) -> pd.DataFrame:
     "Reuse `out/manifest.csv` if it matches the files under `data`, else make and write it."
     root, fn, bad_fn = get_data_path(data), Path(out)/'manifest.csv', Path(out)/'bad_files.csv'
     if fn.exists():
         m = read_manifest(fn)
-        check_manifest(m, root, seed=seed, near_dup=near_dup, ignore=pd.read_csv(bad_fn, dtype=str).path if bad_fn.exists() else ())
+        check_manifest(m, root, seed=seed, near_dup=near_dup,
+                       ignore=pd.read_csv(bad_fn, dtype=str).path if bad_fn.exists() else ())
         return m
     m, bad = make_manifest(root, seed=seed, near_dup=near_dup, skip_bad=skip_bad, progress=progress)
     write_manifest(m, fn)
@@ -154,7 +181,8 @@ def prepare_manifest(data:str|Path|None=None, # Data root; else `CXR_DATA`; else
 # %% ../nbs/02_split.ipynb #f23c2833
 def split_table(manifest:pd.DataFrame) -> pd.DataFrame:
     "Images per class (rows) and split (columns), with totals."
-    t = pd.crosstab(manifest.label, pd.Categorical(manifest.split, categories=SPLITS), margins=True, margins_name='total', dropna=False)
+    t = pd.crosstab(manifest.label, pd.Categorical(manifest.split, categories=SPLITS), margins=True,
+                    margins_name='total', dropna=False)
     t.index.name, t.columns.name = 'class', 'split'
     return t
 
@@ -178,40 +206,52 @@ def duplicate_report(manifest:pd.DataFrame, # A manifest
                      seed:int=42, # Its seed
                      near_dup:int=NEAR_DUP, # Its threshold
                     ) -> dict:
-    "Duplicate groups, near-duplicate pairs and the pairs a byte-identical-only split would have put in two splits."
+    """Duplicate groups, near-duplicate pairs and the pairs a byte-identical-only split would have put in two
+    splits."""
     g = duplicate_groups(manifest, near_dup)
     pairs = near_duplicate_pairs(manifest, near_dup)
     exact = np.asarray(stratified_split(manifest, seed=seed, near_dup=0), dtype=object)
     col = {c: np.asarray(manifest[c], dtype=object) for c in ('path', 'label', 'split')}
     a, b = pairs.a.values, pairs.b.values
-    p = pd.DataFrame({'path_a': col['path'][a], 'label_a': col['label'][a], 'path_b': col['path'][b], 'label_b': col['label'][b],
-                      'distance': pairs.distance.values, 'split': col['split'][a]})
+    p = pd.DataFrame({'path_a': col['path'][a], 'label_a': col['label'][a], 'path_b': col['path'][b],
+                      'label_b': col['label'][b], 'distance': pairs.distance.values,
+                      'split': col['split'][a]})
     p['labels_differ'] = p.label_a != p.label_b
     sizes = g.value_counts()
     return {'groups': int((sizes > 1).sum()), 'files_in_groups': int(sizes[sizes > 1].sum()),
             'byte_identical_extra': int(len(manifest) - manifest.hash.nunique()), 'near_pairs': len(p),
-            'labels_differ': int(p.labels_differ.sum()), 'crossed_without_grouping': int((exact[a] != exact[b]).sum()),
-            'pairs': p.sort_values(['labels_differ', 'distance', 'path_a'], ascending=[False, True, True], ignore_index=True)}
+            'labels_differ': int(p.labels_differ.sum()),
+            'crossed_without_grouping': int((exact[a] != exact[b]).sum()),
+            'pairs': p.sort_values(['labels_differ', 'distance', 'path_a'], ascending=[False, True, True],
+                                   ignore_index=True)}
 
 # %% ../nbs/02_split.ipynb #3a9f3d38
 @command
-def cxr_data(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
+# Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
+def cxr_data(data:str=None,
              out:str='.', # Folder for manifest.csv, near_duplicates.csv, bad_files.csv and splits.png
              seed:int=42, # Random seed of the split
-             near_dup:int=NEAR_DUP, # Group X-rays whose perceptual hashes differ in at most this many of 256 bits (0: byte-identical only)
-             skip_bad:store_true=False, # Leave out unreadable files (listed in bad_files.csv) instead of failing
+             # Group X-rays whose perceptual hashes differ in at most this many of 256 bits (0: byte-identical
+             # only)
+             near_dup:int=NEAR_DUP,
+             # Leave out unreadable files (listed in bad_files.csv) instead of failing
+             skip_bad:store_true=False,
              quiet:store_true=False, # No progress bar
             ):
-    "Check the chest X-rays under `data` and write their stratified train/valid/test split to `out/manifest.csv`."
+    """Check the chest X-rays under `data` and write their stratified train/valid/test split to
+    `out/manifest.csv`."""
     import matplotlib; matplotlib.use('Agg')
     root, fn = get_data_path(data), out_folder(out)/'manifest.csv'
     reused = fn.exists()
-    m = prepare_manifest(root, out, seed=seed, near_dup=near_dup, skip_bad=skip_bad, progress=False if quiet else None)
+    m = prepare_manifest(root, out, seed=seed, near_dup=near_dup, skip_bad=skip_bad,
+                         progress=False if quiet else None)
     print(f"Data: {root}\n\n{split_table(m).to_string()}\n")
     r = duplicate_report(m, seed, near_dup)
     print(f"Duplicates: {r['files_in_groups']} files in {r['groups']} groups, each group in one split: "
-          f"{r['byte_identical_extra']} byte-identical copies, {r['near_pairs']} near-duplicate pairs (at most {near_dup} bits apart), "
-          f"of which {r['labels_differ']} have different labels; a split by content hash alone would have put "
+          f"{r['byte_identical_extra']} byte-identical copies, {r['near_pairs']} near-duplicate pairs (at "
+          f"most {near_dup} bits apart), "
+          f"of which {r['labels_differ']} have different labels; a split by content hash alone would have "
+          f"put "
           f"{r['crossed_without_grouping']} of these pairs in two splits.")
     if len(r['pairs']):
         r['pairs'].to_csv(Path(out)/'near_duplicates.csv', index=False, lineterminator='\n')

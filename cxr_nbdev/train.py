@@ -10,8 +10,8 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
-from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps, opt_name, out_folder,
-                            pick_device, save_figure)
+from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps,
+                            opt_name, out_folder, pick_device, save_figure)
 from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
@@ -45,10 +45,12 @@ SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
 MIXES = ('none', 'mixup', 'cutmix')
 
 allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(float, 0, 10, open_lo=True),
-      dropout=Allowed(float, 0, 1, open_hi=True), wd=Allowed(float, 0, 10), bn=Allowed(bool), weighted=Allowed(bool),
-      schedule=Allowed(str, choices=lambda: SCHEDULES), freeze_epochs=Allowed(int, 0, 1000), mix=Allowed(str, choices=lambda: MIXES),
-      label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048), keep=Allowed(str, choices=lambda: ('best', 'last')),
-      patience=Allowed(int, 0, 10_000), preset=Allowed(str))  # dropout or smoothing of 1: every unit dropped, or no label left
+      dropout=Allowed(float, 0, 1, open_hi=True), wd=Allowed(float, 0, 10), bn=Allowed(bool),
+      weighted=Allowed(bool), schedule=Allowed(str, choices=lambda: SCHEDULES),
+      freeze_epochs=Allowed(int, 0, 1000), mix=Allowed(str, choices=lambda: MIXES),
+      label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048),
+      keep=Allowed(str, choices=lambda: ('best', 'last')), patience=Allowed(int, 0, 10_000),
+      preset=Allowed(str))  # dropout or smoothing of 1: every unit dropped, or no label left
 
 @dataclass
 class TrainConfig:
@@ -63,7 +65,8 @@ class TrainConfig:
     bs:int = 64 # Batch size
     bn:bool = True # BatchNorm after each convolution of `SimpleCNN`
     aug:str = 'light' # Training augmentation, from `AUGMENTATIONS`
-    schedule:str = 'one_cycle' # Learning-rate schedule; `fine_tune`: the frozen body first, then all layers at lr/2
+    # Learning-rate schedule; `fine_tune`: the frozen body first, then all layers at lr/2
+    schedule:str = 'one_cycle'
     freeze_epochs:int = 1 # `fine_tune`: epochs with the pretrained body frozen
     label_smoothing:float = 0.1 # Label smoothing of the cross-entropy
     mix:str = 'none' # Mixing of training images (fastai's MixUp and CutMix callbacks)
@@ -77,55 +80,70 @@ class TrainConfig:
     def __post_init__(self): self.check()
 
     def check(self):
-        "This config, if every setting has the type and a value the project can use; the error names the setting."
-        for f in fields(self): SETTINGS[f.name].check(f.name, getattr(self, f.name))  # each declared with `allow`; None is no value
+        """This config, if every setting has the type and a value the project can use; the error names the
+        setting."""
+        # each declared with `allow`; None is no value
+        for f in fields(self): SETTINGS[f.name].check(f.name, getattr(self, f.name))
         if self.size < NETWORKS[self.arch].min_size:
-            raise SettingError(f"--size must be at least {NETWORKS[self.arch].min_size} for --arch {self.arch}, not {self.size}.")
-        if self.progressive and not 16 <= self.progressive < self.size: raise SettingError(f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
+            raise SettingError(
+                f"--size must be at least {NETWORKS[self.arch].min_size} for --arch {self.arch}, not "
+                f"{self.size}.")
+        if self.progressive and not 16 <= self.progressive < self.size:
+            raise SettingError(
+                f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
         return self
 
     @property
-    def total_epochs(self) -> int: return self.epochs + (self.freeze_epochs if self.schedule == 'fine_tune' else 0)
+    def total_epochs(self) -> int:
+        return self.epochs + (self.freeze_epochs if self.schedule == 'fine_tune' else 0)
 
 # %% ../nbs/08_train.ipynb #a6070c50
 PRESETS = {
     'default': TrainConfig(),
-    'original': TrainConfig(preset='original', size=224, epochs=5, lr=1e-3, dropout=0.3, bs=16, bn=False, aug='original',
-                            schedule='constant', keep='last', label_smoothing=0.),
-    **{n: TrainConfig(preset=n, arch=n, **net.preset) for n, net in NETWORKS.items() if net.preset},  # each network's own recipe
+    'original': TrainConfig(preset='original', size=224, epochs=5, lr=1e-3, dropout=0.3, bs=16, bn=False,
+                            aug='original', schedule='constant', keep='last', label_smoothing=0.),
+    # each network's own recipe
+    **{n: TrainConfig(preset=n, arch=n, **net.preset) for n, net in NETWORKS.items() if net.preset},
 }
 
-def preset_config(preset:str|None=None, # A name in `PRESETS`; default: the recipe of `arch` (`default` for `simple`)
+# A name in `PRESETS`; default: the recipe of `arch` (`default` for `simple`)
+def preset_config(preset:str|None=None,
                   **changes, # Settings that differ from the preset (None: the preset's)
                  ) -> TrainConfig:
     "The config of `preset`, with `changes`."
     arch = changes.get('arch')
     if preset is None: preset = arch if arch in PRESETS else 'default'
-    if preset not in PRESETS: raise SettingError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}.")
+    if preset not in PRESETS:
+        raise SettingError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}.")
     unknown = set(changes) - {f.name for f in fields(TrainConfig)}
     if unknown: raise SettingError(f"Unknown training setting(s): {', '.join(sorted(unknown))}.")
     return replace(PRESETS[preset], **{k: v for k, v in changes.items() if v is not None}).check()
 
 # %% ../nbs/08_train.ipynb #7965d4b1
 def _plain(o):
-    "`o` with numpy scalars and fastcore `L`s turned into Python numbers and lists, for `torch.load(weights_only=True)`."
+    """`o` with numpy scalars and fastcore `L`s turned into Python numbers and lists, for
+    `torch.load(weights_only=True)`."""
     if isinstance(o, dict): return {k: _plain(v) for k, v in o.items()}
     if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
     return o.item() if isinstance(o, np.generic) else o
 
 class Checkpoint(TrackerCallback):
-    "Best weights to `best.pth`, a resumable `checkpoint.pth` every epoch; the kept epoch's weights restored at the end."
+    """Best weights to `best.pth`, a resumable `checkpoint.pth` every epoch; the kept epoch's weights
+    restored at the end."""
     order = TrackerCallback.order + 1
-    def __init__(self, path:Path, keep:str='best', start:int=0, best:float|None=None, best_epoch:int|None=None):
+    def __init__(self, path:Path, keep:str='best', start:int=0, best:float|None=None,
+                 best_epoch:int|None=None):
         super().__init__(monitor='valid_loss', reset_on_fit=False)
-        self.path, self.keep, self.start, self.best, self.best_epoch, self.offset = Path(path), keep, start, best, best_epoch, 0
+        self.path, self.keep, self.start, self.best, self.best_epoch, self.offset = Path(
+            path), keep, start, best, best_epoch, 0
     def after_epoch(self):
         e = self.offset + self.epoch
         if e < self.start: return  # an epoch passed over on resume
         super().after_epoch()
         if self.new_best: self.best_epoch = e; atomic_save(self.model.state_dict(), self.path/'best.pth')
         atomic_save(_plain({'model': self.model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': e,
-                            'best': float(self.best), 'best_epoch': self.best_epoch}), self.path/'checkpoint.pth')
+                            'best': float(self.best), 'best_epoch': self.best_epoch}),
+                            self.path/'checkpoint.pth')
     def restore(self, model):
         "Load the kept epoch's weights into `model`."
         if self.keep == 'best' and (self.path/'best.pth').exists():
@@ -147,7 +165,8 @@ class History(Callback):
 
 # %% ../nbs/08_train.ipynb #ddfa34ef
 def class_weights(manifest:pd.DataFrame) -> torch.Tensor:
-    "Inverse-frequency weights of the training split's classes (0 for a class it lacks), averaging 1 over its images."
+    """Inverse-frequency weights of the training split's classes (0 for a class it lacks), averaging 1 over
+    its images."""
     y = manifest[manifest.split == 'train'].label.values
     present = [c for c in CLASSES if c in set(y)]
     w = dict(zip(present, compute_class_weight('balanced', classes=np.array(present), y=y)))
@@ -161,25 +180,30 @@ def xray_learner(dls, # From `xray_dataloaders`
                 ) -> Learner:
     "A fastai `Learner` with Adam, cross-entropy, accuracy and macro-F1 (on training batches too)."
     f1 = F1Score(average='macro'); f1._name = 'macro_f1'
-    loss = CrossEntropyLossFlat(weight=None if weights is None else weights.to(dls.device), label_smoothing=cfg.label_smoothing)
+    loss = CrossEntropyLossFlat(weight=None if weights is None else weights.to(dls.device),
+                                label_smoothing=cfg.label_smoothing)
     cbs = {'mixup': [MixUp()], 'cutmix': [CutMix()]}.get(cfg.mix, [])
-    learn = Learner(dls, model, loss_func=loss, opt_func=partial(Adam, wd=cfg.wd), metrics=[accuracy, f1], cbs=cbs,
-                    splitter=body_and_head, path=path, model_dir='.')
+    learn = Learner(dls, model, loss_func=loss, opt_func=partial(Adam, wd=cfg.wd), metrics=[accuracy, f1],
+                    cbs=cbs, splitter=body_and_head, path=path, model_dir='.')
     learn.recorder.train_metrics = True
     if dls.device.type == 'cuda':  # mixed precision and channels-last pay off on CUDA only
-        learn.add_cbs([ChannelsLast(), MixedPrecision(AMPMode.BF16 if torch.cuda.is_bf16_supported() else AMPMode.FP16)])
+        learn.add_cbs([ChannelsLast(),
+                       MixedPrecision(AMPMode.BF16 if torch.cuda.is_bf16_supported() else AMPMode.FP16)])
     return learn
 
 # %% ../nbs/08_train.ipynb #5e181328
 class ProgressiveResize(Callback):
-    "Training batches from `start` pixels growing to `size` over the first half of `total` epochs; validation at `size`."
+    """Training batches from `start` pixels growing to `size` over the first half of `total` epochs;
+    validation at `size`."""
     def __init__(self, start:int, size:int, total:int): store_attr(); self.offset = 0
     def _resize(self, s):
-        for t in self.dls.train.after_batch.fs:  # the training and validation DataLoaders share this transform
+        # the training and validation DataLoaders share this transform
+        for t in self.dls.train.after_batch.fs:
             if isinstance(t, GridAffineTfm): t.cp_size = (s, s)
     def before_train(self):
         e, half = self.offset + self.epoch, max(1, self.total//2)
-        self._resize(self.size if e >= half else int(round((self.start + (self.size - self.start)*e/half)/8))*8)
+        self._resize(self.size if e >= half
+                     else int(round((self.start + (self.size - self.start)*e/half)/8))*8)
     def before_validate(self): self._resize(self.size)
     def after_fit(self): self._resize(self.size)
 
@@ -194,8 +218,11 @@ class EpochEstimate(Callback):
         if self.i == 2: self.t0 = time.perf_counter()  # the first two batches pay for warm-up
         elif self.i == self.n + 2 and len(self.dls.train) > self.n + 2:
             per = (time.perf_counter() - self.t0)/self.n
-            est = per*len(self.dls.train) + per/3*len(self.dls.valid)  # a validation batch: the forward pass only
-            print(f"About {est/60:.1f} min per epoch on this machine ({per:.2f} s per batch of {self.dls.bs}).", flush=True)
+            # a validation batch: the forward pass only
+            est = per*len(self.dls.train) + per/3*len(self.dls.valid)
+            print(
+                f"About {est/60:.1f} min per epoch on this machine ({per:.2f} s per batch of {self.dls.bs}).",
+                flush=True)
             self.done = True
 
 # %% ../nbs/08_train.ipynb #0c3b91c4
@@ -205,17 +232,22 @@ class NothingToResumeError(CxrError, FileNotFoundError):
 _RUN_FILES = ('checkpoint.pth', 'best.pth', 'history.csv', 'model.json', 'model.pth')
 
 def _resume(out:Path, cfg:TrainConfig, resume:bool) -> dict|None:
-    "The checkpoint of the interrupted run in `out` (its config checked against `cfg`), or None after clearing `out` for a new run."
+    """The checkpoint of the interrupted run in `out` (its config checked against `cfg`), or None after
+    clearing `out` for a new run."""
     if not resume:
         for f in _RUN_FILES: (out/f).unlink(missing_ok=True)
         (out/'run.json').write_text(json.dumps(asdict(cfg), indent=2) + '\n')
         return None
     if not (out/'checkpoint.pth').exists():
         raise NothingToResumeError(f"Nothing to resume in {str(out)!r}: no checkpoint.pth" +
-                                   (" (model.json is there: that run finished)." if (out/'model.json').exists() else "."))
+                                   (" (model.json is there: that run finished)."
+                                    if (out/'model.json').exists() else "."))
     before = json.loads((out/'run.json').read_text())
     changed = {k: (before.get(k), v) for k, v in asdict(cfg).items() if before.get(k) != v}
-    if changed: raise SettingError(f"Resuming with other settings than the interrupted run: {changed} (was, now). Use the same ones.")
+    if changed:
+        raise SettingError(
+            f"Resuming with other settings than the interrupted run: {changed} (was, now). Use the same "
+            f"ones.")
     return torch.load(out/'checkpoint.pth', map_location='cpu', weights_only=True)
 
 def _drop_history_from(fn:Path, start:int):
@@ -229,7 +261,8 @@ def _phases(cfg:TrainConfig) -> list:
     if cfg.schedule == 'constant': return [(cfg.epochs, 'fit', dict(lr=cfg.lr), False)]
     if cfg.schedule == 'one_cycle': return [(cfg.epochs, 'fit_one_cycle', dict(lr_max=cfg.lr), False)]
     return [(cfg.freeze_epochs, 'fit_one_cycle', dict(lr_max=slice(cfg.lr), pct_start=0.99), True),
-            (cfg.epochs, 'fit_one_cycle', dict(lr_max=slice(cfg.lr/200, cfg.lr/2), pct_start=0.3, div=5.), False)]
+            (cfg.epochs, 'fit_one_cycle', dict(lr_max=slice(cfg.lr/200, cfg.lr/2), pct_start=0.3, div=5.),
+             False)]
 
 def _fit(learn:Learner, cfg:TrainConfig, start:int, cbs:list):
     "Run the phases of `cfg`'s schedule from global epoch `start`; `cbs` learn each phase's epoch offset."
@@ -266,8 +299,9 @@ def history_metrics(hist:pd.DataFrame, # A run's history
                    ) -> dict:
     "The kept epoch's validation figures, the epochs run and the training minutes."
     row = hist[hist.epoch == kept].iloc[0]
-    return {'kept_epoch': int(kept), 'epochs_run': int(hist.epoch.max()) + 1, 'valid_loss': float(row.valid_loss),
-            'valid_accuracy': float(row.valid_accuracy), 'valid_macro_f1': float(row.valid_macro_f1),
+    return {'kept_epoch': int(kept), 'epochs_run': int(hist.epoch.max()) + 1,
+            'valid_loss': float(row.valid_loss), 'valid_accuracy': float(row.valid_accuracy),
+            'valid_macro_f1': float(row.valid_macro_f1),
             'train_minutes': round(float(hist.time.map(epoch_minutes).sum()), 2)}
 
 # %% ../nbs/08_train.ipynb #270bc816
@@ -278,23 +312,28 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
                 device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                 cache:bool=True, # Read the decoded-image cache (built on first use) instead of decoding files
                 num_workers:int=0, # DataLoader worker processes
-                low_memory:bool=False, # On a CPU, give freed memory back to the OS at once: less memory, slower steps
+                # On a CPU, give freed memory back to the OS at once: less memory, slower steps
+                low_memory:bool=False,
                 progress:bool=True, # fastai's progress bar and the epoch estimate
-                manifest:str|Path|None=None, # Start from this manifest CSV (copied into `out`) instead of making one
+                # Start from this manifest CSV (copied into `out`) instead of making one
+                manifest:str|Path|None=None,
                 cbs:list|None=None, # Extra fastai callbacks
                ) -> dict:
-    "Train a model on the manifest's train split, keep its best (or last) epoch, save it into `out`; its metrics."
+    """Train a model on the manifest's train split, keep its best (or last) epoch, save it into `out`; its
+    metrics."""
     cfg = (cfg or preset_config()).check()
     dev, root, out = pick_device(device), get_data_path(data), out_folder(out)
     fast_cpu_steps(dev, low_memory)
     # prepare
     ckpt = _resume(out, cfg, resume)
-    if manifest is not None and not (out/'manifest.csv').exists(): shutil.copyfile(manifest, out/'manifest.csv')
+    if manifest is not None and not (out/'manifest.csv').exists():
+        shutil.copyfile(manifest, out/'manifest.csv')
     m = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
     for w in split_warnings(m): print(f'warning: {w}', file=sys.stderr)
     set_seed(cfg.seed, reproducible=True)
     stats = input_stats(cfg.arch)
-    dls = xray_dataloaders(m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache, num_workers=num_workers, seed=cfg.seed, device=dev, progress=progress)
+    dls = xray_dataloaders(m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache, num_workers=num_workers,
+                           seed=cfg.seed, device=dev, progress=progress)
     model = create_model(cfg.arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=ckpt is None)
     learn = xray_learner(dls, model, cfg, class_weights(m) if cfg.weighted else None, path=out)
     if not progress: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
@@ -303,7 +342,8 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if ckpt is not None:
         learn.model.load_state_dict(ckpt['model']); learn.create_opt(); learn.opt.load_state_dict(ckpt['opt'])
         start = ckpt['epoch'] + 1
-        _drop_history_from(out/'history.csv', start)  # an epoch logged after its checkpoint failed is run again
+        # an epoch logged after its checkpoint failed is run again
+        _drop_history_from(out/'history.csv', start)
     keeper = Checkpoint(out, cfg.keep, start, ckpt and ckpt['best'], ckpt and ckpt['best_epoch'])
     fit_cbs = [History(out/'history.csv', start), keeper] + ([EpochEstimate()] if progress else [])
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
@@ -315,8 +355,10 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     hist = pd.read_csv(out/'history.csv')
     metrics = history_metrics(hist, keeper.best_epoch if cfg.keep == 'best' else int(hist.epoch.max()))
     a = {'name': cfg.arch, 'dropout': cfg.dropout, 'bn': cfg.bn}
-    save_model(learn.model, out, {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
-                                  'arch': a, 'data': 'sample' if root == sample_path() else str(root.absolute()),
+    save_model(learn.model, out,
+               {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
+                                  'arch': a,
+                                  'data': 'sample' if root == sample_path() else str(root.absolute()),
                                   'train': asdict(cfg), 'metrics': metrics})
     calibrate_model(out, root, bs=cfg.bs, device=device)  # the checks of the trust chapter, into model.json
     save_figure(plot_history(hist), out/'curves.png', trim=False)  # laid out by tight_layout: no second pass
@@ -325,24 +367,35 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
 
 # %% ../nbs/08_train.ipynb #98bba75b
 @command(settings=TrainConfig, skip=('preset',))
-def cxr_train(data:str=None, # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
-              out:str='runs/model', # Folder for model.json, model.pth, ood.npz, history.csv, curves.png, manifest.csv
+# Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
+def cxr_train(data:str=None,
+              # Folder for model.json, model.pth, ood.npz, history.csv, curves.png, manifest.csv
+              out:str='runs/model',
               preset:str=None, # The recipe to start from (default: the one of --arch; see PRESETS)
               device:str='auto', # auto, cpu, cuda or mps
-              no_cache:store_true=False, # Decode the image files every epoch instead of using the decoded-image cache
+              # Decode the image files every epoch instead of using the decoded-image cache
+              no_cache:store_true=False,
               workers:int=0, # DataLoader worker processes
-              low_memory:store_true=False, # On a CPU, give freed memory back at once: less memory, slower steps
+              # On a CPU, give freed memory back at once: less memory, slower steps
+              low_memory:store_true=False,
               resume:store_true=False, # Continue the interrupted run in --out
               quiet:store_true=False, # No progress bar, no estimate
               **settings, # Every setting of `TrainConfig` (None: the preset's), each an option of its own
              ):
     "Train a chest X-ray classifier and save it, its history and its curves into `out`."
     cfg = preset_config(preset, **settings)
-    if not quiet: print(f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, {cfg.aug} augmentation"
+    if not quiet:
+        print(
+            f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, "
+            f"{cfg.aug} augmentation"
                         + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
-    try: m = train_model(cfg, data, out, resume=resume, device=device, cache=not no_cache, num_workers=workers,
+    try:
+        m = train_model(cfg, data, out, resume=resume, device=device, cache=not no_cache, num_workers=workers,
                          low_memory=low_memory, progress=not quiet)
-    except KeyboardInterrupt: raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
-    print(f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy {m['valid_accuracy']:.4f}, "
+    except KeyboardInterrupt:
+        raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
+    print(
+        f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy "
+        f"{m['valid_accuracy']:.4f}, "
           f"macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of training. Saved to {out}")
     print(trust_summary(json.loads((Path(out)/'model.json').read_text())))

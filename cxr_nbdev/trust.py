@@ -14,11 +14,12 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, logsumexp
 from sklearn.covariance import LedoitWolf
 from sklearn.metrics import roc_auc_score
-from .core import Allowed, CxrError, SettingError, allow, check_setting, command, out_folder, save_figure
+from .core import (Allowed, CxrError, SettingError, allow, check_setting, command, out_folder,
+                            save_figure)
 from .data import load_xray
 from .model import NETWORKS
-from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs, predict_dataloader, predictor,
-                                 tta_predictions)
+from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs,
+                                 predict_dataloader, predictor, tta_predictions)
 from fastai.callback.hook import Hook
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import store_true
@@ -43,13 +44,15 @@ def fit_temperature(logits, # (n, classes) raw outputs on the validation images
                     targets, # (n,) their classes
                    ) -> float:
     "The temperature that minimises the NLL of `targets` (Guo et al., 2017)."
-    r = minimize_scalar(lambda lt: nll(logits, targets, np.exp(lt)), bounds=(np.log(0.05), np.log(20.)), method='bounded')
+    r = minimize_scalar(lambda lt: nll(logits, targets, np.exp(lt)), bounds=(np.log(0.05), np.log(20.)),
+                        method='bounded')
     return float(np.exp(r.x))
 
 # %% ../nbs/11a_trust.ipynb #a40a394e
 @dataclass
 class Mahalanobis:
-    "Squared Mahalanobis distance of features to the nearest class mean, one shared covariance (Lee et al., 2018)."
+    """Squared Mahalanobis distance of features to the nearest class mean, one shared covariance (Lee et al.,
+    2018)."""
     means:np.ndarray # (classes, d) mean training features of each class present
     precision:np.ndarray # (d, d) inverse of the shared within-class covariance
 
@@ -63,7 +66,8 @@ class Mahalanobis:
         return cls(means.astype(np.float32), lw.precision_.astype(np.float32))
 
     def score(self, feats) -> np.ndarray:
-        "Distance of each row of `feats` to the nearest class mean: higher is further from the training X-rays."
+        """Distance of each row of `feats` to the nearest class mean: higher is further from the training
+        X-rays."""
         f = np.asarray(feats, np.float64)
         d = f[:, None, :] - self.means.astype(np.float64)[None]  # (n, classes, d)
         return np.einsum('ncd,ncd->nc', d @ self.precision.astype(np.float64), d).min(1)
@@ -77,7 +81,8 @@ def energy_score(logits, # (n, classes) raw outputs
 # %% ../nbs/11a_trust.ipynb #bc64f2e4
 @dataclass
 class LayerEnsemble:
-    "A `Mahalanobis` detector per layer, combined as the mean of their scores standardised on the training images."
+    """A `Mahalanobis` detector per layer, combined as the mean of their scores standardised on the training
+    images."""
     layers:list # Layer names, as `model_outputs` returns them
     detectors:list # One `Mahalanobis` per layer
     mu:np.ndarray # (layers,) mean training score of each
@@ -92,7 +97,8 @@ class LayerEnsemble:
 
     def layer_scores(self, feats:dict) -> np.ndarray:
         "(layers, n) standardised scores."
-        return np.stack([(d.score(feats[l]) - m)/s for l, d, m, s in zip(self.layers, self.detectors, self.mu, self.sd)])
+        return np.stack([(d.score(feats[l]) - m)/s for l, d, m,
+                         s in zip(self.layers, self.detectors, self.mu, self.sd)])
 
     def score(self, feats:dict) -> np.ndarray:
         "The mean standardised score over the layers: higher is further from the training X-rays."
@@ -103,7 +109,8 @@ def save_detector(det:LayerEnsemble, fn:str|Path):
     "Write `det` to the `.npz` file `fn` through a temporary file, as plain arrays."
     fn = Path(fn); tmp = fn.with_name(fn.name + '.tmp')
     arrays = {'layers': np.array(det.layers), 'mu': det.mu, 'sd': det.sd}
-    for i, d in enumerate(det.detectors): arrays.update({f'means_{i}': d.means, f'precision_{i}': d.precision})
+    for i, d in enumerate(det.detectors):
+        arrays.update({f'means_{i}': d.means, f'precision_{i}': d.precision})
     with open(tmp, 'wb') as f: np.savez(f, **arrays)
     os.replace(tmp, fn)
 
@@ -112,9 +119,13 @@ def load_detector(fn:str|Path) -> LayerEnsemble:
     try:
         with np.load(fn, allow_pickle=False) as z:
             layers = [str(l) for l in z['layers']]
-            return LayerEnsemble(layers, [Mahalanobis(z[f'means_{i}'], z[f'precision_{i}']) for i in range(len(layers))], z['mu'], z['sd'])
+            return LayerEnsemble(layers,
+                                 [Mahalanobis(z[f'means_{i}'],
+                                              z[f'precision_{i}']) for i in range(len(layers))], z['mu'],
+                                              z['sd'])
     except (OSError, ValueError, KeyError, EOFError) as e:
-        raise ModelFileError(f"Cannot read the out-of-distribution detector {str(fn)!r} ({type(e).__name__}): restore it, "
+        raise ModelFileError(
+            f"Cannot read the out-of-distribution detector {str(fn)!r} ({type(e).__name__}): restore it, "
                              f"or fit it again with `cxr-calibrate --model {Path(fn).parent}`.") from None
 
 # %% ../nbs/11a_trust.ipynb #23ac73af
@@ -131,7 +142,8 @@ def risk_coverage(confidence, # (n,) top probability of each image
     "Accuracy of the `k` most confident answers against their coverage `k/n`, for every `k`."
     order = np.argsort(-np.asarray(confidence, np.float64), kind='stable')
     c, k = np.asarray(correct, np.float64)[order], np.arange(1, len(order) + 1)
-    return pd.DataFrame({'coverage': k/len(k), 'accuracy': np.cumsum(c)/k, 'confidence': np.asarray(confidence)[order]})
+    return pd.DataFrame({'coverage': k/len(k), 'accuracy': np.cumsum(c)/k,
+                         'confidence': np.asarray(confidence)[order]})
 
 def aurc(confidence, correct) -> float:
     "Area under the risk–coverage curve: the mean error over every coverage (lower is better)."
@@ -147,7 +159,8 @@ def min_confidence_for(confidence, # (n,) top calibrated probability of each val
                        correct, # (n,) whether its prediction is right
                        target:float=0.97, # Accuracy the answered images must reach
                       ) -> float:
-    "The lowest confidence whose answers (confidence at least it) reach `target` accuracy; above the highest if none does."
+    """The lowest confidence whose answers (confidence at least it) reach `target` accuracy; above the
+    highest if none does."""
     rc = risk_coverage(confidence, correct)
     conf = rc.confidence.values
     ends = np.r_[conf[1:] < conf[:-1], True]  # a threshold answers every image tied with it
@@ -186,7 +199,8 @@ def calibrate_model(model_dir:str|Path, # Folder written by `cxr-train`
                    ) -> dict:
     "Fit a model's trust checks on its own training and validation images and store them in its folder."
     tm = TrainedModel(model_dir, device)
-    outs = [model_outputs(tm.model, tm.dataloader(*tm.images(data, s), bs), progress) for s in ('train', 'valid')]
+    outs = [model_outputs(tm.model, tm.dataloader(*tm.images(data, s), bs),
+                          progress) for s in ('train', 'valid')]
     det, keys = fit_trust(tm, *outs, **kwargs)
     save_detector(det, tm.path/keys['ood']['file'])
     fn = tm.path/'model.json'; tmp = fn.with_name('model.json.tmp')
@@ -196,7 +210,8 @@ def calibrate_model(model_dir:str|Path, # Folder written by `cxr-train`
 # %% ../nbs/11a_trust.ipynb #b2c96e01
 @dataclass
 class Trust:
-    "The checks stored in a model folder: temperature, out-of-distribution detector and threshold, confidence threshold."
+    """The checks stored in a model folder: temperature, out-of-distribution detector and threshold,
+    confidence threshold."""
     temperature:float=1.
     detector:LayerEnsemble|None=None
     threshold:float|None=None
@@ -208,7 +223,8 @@ class Trust:
         if getattr(tm, '_trust', None) is None:
             ood, sel = tm.config.get('ood'), tm.config.get('selective', {})
             det = load_detector(tm.path/ood['file']) if ood else None
-            tm._trust = cls(tm.temperature, det, ood['threshold'] if ood else None, sel.get('min_confidence', 0.))
+            tm._trust = cls(tm.temperature, det, ood['threshold'] if ood else None,
+                            sel.get('min_confidence', 0.))
         return tm._trust
 
     @property
@@ -217,7 +233,9 @@ class Trust:
     def note(self, model_dir) -> str|None:
         "What to do about a model without the checks, or None."
         if self.checked: return None
-        return (f"note: {model_dir} has no out-of-distribution check, calibration or confidence threshold (trained before "
+        return (
+            f"note: {model_dir} has no out-of-distribution check, calibration or confidence threshold "
+            f"(trained before "
                 f"them): every image gets an answer. Add them with `cxr-calibrate --model {model_dir}`.")
 
     def assess(self, probs:torch.Tensor, # (n, classes) calibrated probabilities
@@ -228,7 +246,8 @@ class Trust:
         "The checks on `model_outputs`' results: out-of-distribution score and flag, and `uncertain`."
         score = self.detector.score(feats) if self.checked else np.full(len(logits), np.nan)
         ood = score > self.threshold if self.checked else np.zeros(len(logits), bool)
-        return Assessment(probs, logits.softmax(1), targs, score, ood, (probs.max(1).values < self.min_confidence).numpy())
+        return Assessment(probs, logits.softmax(1), targs, score, ood,
+                          (probs.max(1).values < self.min_confidence).numpy())
 
 # %% ../nbs/11a_trust.ipynb #ecad01fe
 @dataclass
@@ -246,23 +265,29 @@ def trusted_predictions(tm:TrainedModel, # A loaded model folder
                         tta:bool=False, # Average calibrated probabilities over augmented views
                         progress:bool=False, # Progress bar
                        ) -> Assessment:
-    "What the project shows for each image of `dl`: calibrated probabilities, out-of-distribution flag, `uncertain`."
+    """What the project shows for each image of `dl`: calibrated probabilities, out-of-distribution flag,
+    `uncertain`."""
     tr = Trust.of(tm)
     logits, feats, targs = model_outputs(tm.model, dl, progress)
-    probs = tta_predictions(predictor(tm.model, dl, tr.temperature), dl)[0] if tta else calibrated_softmax(logits, tr.temperature)
+    probs = (tta_predictions(predictor(tm.model, dl, tr.temperature),
+                             dl)[0] if tta else calibrated_softmax(logits, tr.temperature))
     return tr.assess(probs, logits, feats, targs)
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
-_SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png', 'clock_motion.png',
-            'coffee.png', 'coins.png', 'color.png', 'grass.png', 'gravel.png', 'horse.png', 'hubble_deep_field.jpg', 'ihc.png',
-            'logo.png', 'microaneurysms.png', 'moon.png', 'motorcycle_left.png', 'page.png', 'phantom.png', 'retina.jpg',
-            'rocket.jpg', 'text.png')
+_SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png',
+            'clock_motion.png', 'coffee.png', 'coins.png', 'color.png', 'grass.png', 'gravel.png',
+            'horse.png', 'hubble_deep_field.jpg', 'ihc.png', 'logo.png', 'microaneurysms.png', 'moon.png',
+            'motorcycle_left.png', 'page.png', 'phantom.png', 'retina.jpg', 'rocket.jpg', 'text.png')
 
 def package_images() -> list:
-    "(name, file) of every image that scikit-image (if installed), scikit-learn and matplotlib ship that is not an X-ray."
+    """(name, file) of every image that scikit-image (if installed), scikit-learn and matplotlib ship that is
+    not an X-ray."""
     import matplotlib, sklearn
-    found = [(f'sklearn/{n}', Path(sklearn.__file__).parent/'datasets'/'images'/n) for n in ('china.jpg', 'flower.jpg')]
-    found += [(f'matplotlib/{n}', Path(matplotlib.get_data_path())/'sample_data'/n) for n in ('grace_hopper.jpg', 'Minduka_Present_Blue_Pack.png', 'logo2.png')]
+    found = [(f'sklearn/{n}',
+              Path(sklearn.__file__).parent/'datasets'/'images'/n) for n in ('china.jpg', 'flower.jpg')]
+    found += [(f'matplotlib/{n}',
+               Path(matplotlib.get_data_path())/'sample_data'/n)
+               for n in ('grace_hopper.jpg', 'Minduka_Present_Blue_Pack.png', 'logo2.png')]
     try: import skimage.data
     except ImportError: pass
     else: found += [(f'skimage/{n}', Path(skimage.data.__file__).parent/n) for n in _SKIMAGE]
@@ -275,14 +300,16 @@ def _jpeg(im:Image.Image, quality:int=60) -> Image.Image:
 def ood_images(xrays:list, # X-ray files (test images) to alter
                seed:int=0, # Seed of the noise
               ) -> pd.DataFrame:
-    "Images to test the check on: `name`, `kind` (`not an X-ray`, `altered X-ray`, `noise or blank`), `xray` (should pass), `image`."
+    """Images to test the check on: `name`, `kind` (`not an X-ray`, `altered X-ray`, `noise or blank`),
+    `xray` (should pass), `image`."""
     rng, rows = np.random.default_rng(seed), []
     rows += [(n, 'not an X-ray', False, load_xray(f)) for n, f in package_images()]
     for f in xrays:
         im = load_xray(f)
         rows += [(f'{Path(f).name} rotated 5°', 'altered X-ray', True, im.rotate(5, resample=Image.BILINEAR)),
                  (f'{Path(f).name} as JPEG', 'altered X-ray', True, _jpeg(im))]
-    rows += [('uniform noise', 'noise or blank', False, Image.fromarray(rng.integers(0, 256, (224, 224), dtype=np.uint8))),
+    rows += [('uniform noise', 'noise or blank', False,
+              Image.fromarray(rng.integers(0, 256, (224, 224), dtype=np.uint8))),
              ('black', 'noise or blank', False, Image.new('L', (224, 224), 0)),
              ('white', 'noise or blank', False, Image.new('L', (224, 224), 255)),
              ('mid grey', 'noise or blank', False, Image.new('L', (224, 224), 128))]
@@ -300,15 +327,20 @@ def ood_study(tm:TrainedModel, # A loaded model folder with its checks
     test, root = tm.images(data, 'test')
     probe = ood_images([Path(root)/p for p in test.path[:n_altered]])
     xs = [Path(root)/p for p in test.path]
-    scores = [tr.detector.score(model_outputs(tm.model, predict_dataloader(items, tm.config, bs=bs, device=tm.device))[1])
+    scores = [tr.detector.score(model_outputs(tm.model,
+                                              predict_dataloader(
+                                                  items, tm.config, bs=bs, device=tm.device))[1])
               for items in (xs, list(probe.image))]
-    t = pd.concat([pd.DataFrame({'name': [Path(p).name for p in test.path], 'kind': 'test X-ray', 'xray': True}),
+    t = pd.concat([pd.DataFrame({'name': [Path(p).name for p in test.path], 'kind': 'test X-ray',
+                                 'xray': True}),
                    probe.drop(columns='image')], ignore_index=True)
     t['ood_score'] = np.concatenate(scores); t['ood'] = t.ood_score > tr.threshold
     x, o = t[t.kind == 'test X-ray'], t[t.kind == 'not an X-ray']
     summary = {'n_test': len(x), 'n_not_xray': len(o), 'threshold': tr.threshold,
-               'auroc': float(roc_auc_score(np.r_[np.zeros(len(x)), np.ones(len(o))], np.r_[x.ood_score, o.ood_score])),
-               **{f"flagged_{k.lower().replace(' ', '_').replace('-', '')}": float(g.ood.mean()) for k, g in t.groupby('kind')}}
+               'auroc': float(roc_auc_score(np.r_[np.zeros(len(x)), np.ones(len(o))],
+                                            np.r_[x.ood_score, o.ood_score])),
+               **{f"flagged_{k.lower().replace(' ', '_').replace('-', '')}": float(g.ood.mean()) for k,
+                  g in t.groupby('kind')}}
     return t, summary
 
 # %% ../nbs/11a_trust.ipynb #7efc731f
@@ -324,7 +356,8 @@ def plot_ood_scores(table:pd.DataFrame, # From `ood_study`: `kind`, `ood_score`
         ax.scatter(v, k + np.random.default_rng(0).uniform(-0.2, 0.2, len(v)), s=8, alpha=0.6)
     ax.axvline(threshold, color='k', ls='--', lw=1, label='threshold'); ax.set_xscale('symlog')
     ax.set_xlim(min(0., float(table.ood_score.min())) - 0.5, None)
-    ax.set_yticks(range(len(kinds)), kinds); ax.set_xlabel('out-of-distribution score (standardised distance)'); ax.legend(loc='lower right')
+    ax.set_yticks(range(len(kinds)), kinds)
+    ax.set_xlabel('out-of-distribution score (standardised distance)'); ax.legend(loc='lower right')
     fig.tight_layout()
     return fig
 
@@ -334,28 +367,38 @@ def compare_detectors(tm:TrainedModel, # A loaded model folder
                       bs:int=64, # Batch size
                       n_altered:int=8, # Test X-rays to alter
                      ) -> pd.DataFrame:
-    "AUROC and shares flagged of the energy score, the penultimate Mahalanobis distance and the layer ensemble."
-    out = {s: model_outputs(tm.model, tm.dataloader(*tm.images(data, s), bs)) for s in ('train', 'valid', 'test')}
+    """AUROC and shares flagged of the energy score, the penultimate Mahalanobis distance and the layer
+    ensemble."""
+    out = {s: model_outputs(tm.model,
+                            tm.dataloader(*tm.images(data, s), bs)) for s in ('train', 'valid', 'test')}
     test, root = tm.images(data, 'test')
     probe = ood_images([Path(root)/p for p in test.path[:n_altered]])
-    lo, fo, _ = model_outputs(tm.model, predict_dataloader(list(probe.image), tm.config, bs=bs, device=tm.device))
+    lo, fo, _ = model_outputs(tm.model,
+                              predict_dataloader(list(probe.image), tm.config, bs=bs, device=tm.device))
     notx, alt = (probe.kind == 'not an X-ray').values, (probe.kind == 'altered X-ray').values
-    pen, ens = Mahalanobis.fit(out['train'][1]['penultimate'], out['train'][2]), LayerEnsemble.fit(out['train'][1], out['train'][2])
+    pen, ens = Mahalanobis.fit(out['train'][1]['penultimate'],
+                               out['train'][2]), LayerEnsemble.fit(out['train'][1], out['train'][2])
     rows = []
-    for name, score in (('energy (logits)', lambda l, f: energy_score(l)), ('Mahalanobis, penultimate', lambda l, f: pen.score(f['penultimate'])),
+    for name, score in (('energy (logits)', lambda l, f: energy_score(l)),
+                        ('Mahalanobis, penultimate', lambda l, f: pen.score(f['penultimate'])),
                         ('Mahalanobis, all layers (kept)', lambda l, f: ens.score(f))):
         sv, st, so = score(*out['valid'][:2]), score(*out['test'][:2]), score(lo, fo)
         thr = pass_threshold(sv)
-        rows.append((name, roc_auc_score(np.r_[np.zeros(len(st)), np.ones(notx.sum())], np.r_[st, so[notx]]), (st <= thr).mean(),
-                     (so[notx] > thr).mean(), (so[alt] > thr).mean()))
-    return pd.DataFrame(rows, columns=['detector', 'auroc', 'test_xrays_passing', 'not_xrays_flagged', 'altered_xrays_flagged'])
+        rows.append((name, roc_auc_score(np.r_[np.zeros(len(st)), np.ones(notx.sum())], np.r_[st, so[notx]]),
+                     (st <= thr).mean(), (so[notx] > thr).mean(), (so[alt] > thr).mean()))
+    return pd.DataFrame(rows,
+                        columns=['detector', 'auroc', 'test_xrays_passing', 'not_xrays_flagged',
+                                 'altered_xrays_flagged'])
 
 # %% ../nbs/11a_trust.ipynb #43b06551
 def trust_summary(k:dict) -> str:
     "One line on a model's checks, from its `model.json`: temperature and both thresholds."
     s = k['selective']
-    return (f"Temperature {k['temperature']:.3f}; not a chest X-ray above score {k['ood']['threshold']:.1f} ({k['ood']['pass_rate']:.0%} of "
-            f"validation X-rays pass); not sure below {s['min_confidence']:.3f} ({s['valid_coverage']:.0%} of validation images "
+    return (
+        f"Temperature {k['temperature']:.3f}; not a chest X-ray above score {k['ood']['threshold']:.1f} "
+        f"({k['ood']['pass_rate']:.0%} of "
+            f"validation X-rays pass); not sure below {s['min_confidence']:.3f} ({s['valid_coverage']:.0%} "
+            f"of validation images "
             f"answered, for {s['target_accuracy']:.0%} accuracy).")
 
 @command
@@ -367,7 +410,8 @@ def cxr_calibrate(model:str='runs/model', # Folder written by cxr-train
                   device:str='auto', # auto, cpu, cuda or mps
                  ):
     "Fit a model's out-of-distribution check, temperature and confidence threshold on its own splits."
-    print(trust_summary(calibrate_model(model, data, bs, device, pass_rate=pass_rate, target_accuracy=target_accuracy)))
+    print(trust_summary(calibrate_model(model, data, bs, device, pass_rate=pass_rate,
+                                        target_accuracy=target_accuracy)))
 
 # %% ../nbs/11a_trust.ipynb #26ec1197
 @command
@@ -375,19 +419,26 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
             data:str=None, # Its data folder; default the one it was trained on
             out:str=None, # Folder for ood.json and ood_scores.csv; default MODEL/eval-ood
             bs:int=64, # Batch size
-            compare:store_true=False, # Also measure the energy score and the penultimate features alone beside the kept detector
+            # Also measure the energy score and the penultimate features alone beside the kept detector
+            compare:store_true=False,
             device:str='auto', # auto, cpu, cuda or mps
            ):
-    "Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of each kind."
+    """Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of
+    each kind."""
     import matplotlib; matplotlib.use('Agg')
     tm = TrainedModel(model, device)
     t, s = ood_study(tm, data, bs)
     out = out_folder(out or Path(model)/'eval-ood')
-    (out/'ood.json').write_text(json.dumps(s, indent=2) + '\n'); t.to_csv(out/'ood_scores.csv', index=False, lineterminator='\n')
+    (out/'ood.json').write_text(json.dumps(s, indent=2) + '\n')
+    t.to_csv(out/'ood_scores.csv', index=False, lineterminator='\n')
     save_figure(plot_ood_scores(t, s['threshold']), out/'ood.png')
-    print(f"AUROC {s['auroc']:.3f} ({s['n_test']} test X-rays against {s['n_not_xray']} images that are not X-rays); flagged: "
-          + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}" for k, v in s.items() if k.startswith('flagged_'))
+    print(
+        f"AUROC {s['auroc']:.3f} ({s['n_test']} test X-rays against {s['n_not_xray']} images that are not "
+        f"X-rays); flagged: "
+          + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}" for k,
+                      v in s.items() if k.startswith('flagged_'))
           + f". Wrote {out}")
     if compare:
         c = compare_detectors(tm, data, bs)
-        c.to_csv(out/'detectors.csv', index=False, lineterminator='\n'); print(c.round(3).to_string(index=False))
+        c.to_csv(out/'detectors.csv', index=False, lineterminator='\n')
+        print(c.round(3).to_string(index=False))

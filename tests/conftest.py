@@ -18,7 +18,8 @@ def run_cli(*args, check=True, timeout=600, **kw):
 
 def kill_when(args, ready, timeout=300):
     "Start the console script `args`, SIGKILL it as soon as `ready()` is true, and fail if it ended first."
-    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # never a full pipe that blocks it
+    # never a full pipe that blocks it
+    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + timeout
     while time.time() < deadline and p.poll() is None and not ready(): time.sleep(0.02)
     assert p.poll() is None, f'{args[0]} finished before it could be killed: make the run longer'

@@ -3,8 +3,10 @@ import json
 from conftest import run_cli
 
 def test_bench_writes_its_figures(tmp_path):
-    r = run_cli('cxr-bench', '--data', 'sample', '--n', '64', '--size', '48', '--device', 'cpu', '--profile', '--json', tmp_path/'b.json')
+    r = run_cli('cxr-bench', '--data', 'sample', '--n', '64', '--size', '48', '--device', 'cpu', '--profile',
+                '--json', tmp_path/'b.json')
     assert 'data speed-up' in r.stdout and 'GridAffineTfm' in r.stdout
     b = json.loads((tmp_path/'b.json').read_text())
-    assert [p['pipeline'] for p in b['pipelines']] == ['original', 'ours'] and b['n'] == 64 and b['device'] == 'cpu'
+    assert [p['pipeline'] for p in b['pipelines']] == ['original',
+                                                       'ours'] and b['n'] == 64 and b['device'] == 'cpu'
     assert all(p['peak_rss_mb'] > 0 and p['train_images_per_s'] > 0 for p in b['pipelines'])

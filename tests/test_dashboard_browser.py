@@ -4,12 +4,16 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-NO_BROWSER = ('no Chromium found: install one (Debian/Ubuntu: apt-get install chromium; or `playwright install chromium`), '
+ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync']
+NO_BROWSER = (
+    'no Chromium found: install one (Debian/Ubuntu: apt-get install chromium; or `playwright install '
+    'chromium`), '
               'or point CXR_CHROMIUM to its executable')
 
 def chromium_path():
-    "`CXR_CHROMIUM`, else the first of chromium, chromium-browser, google-chrome on PATH; None leaves it to Playwright's own."
+    """`CXR_CHROMIUM`, else the first of chromium, chromium-browser, google-chrome on PATH; None leaves it to
+    Playwright's own."""
     if os.environ.get('CXR_CHROMIUM'): return os.environ['CXR_CHROMIUM']
     return next(filter(None, map(shutil.which, ('chromium', 'chromium-browser', 'google-chrome'))), None)
 
@@ -25,32 +29,39 @@ def _wait_http(url, proc, timeout=240):
     while time.time() < deadline:
         assert proc.poll() is None, 'the dashboard exited'
         try:
-            with urllib.request.urlopen(url, timeout=200) as r:  # Voila answers once the page's kernel has started
+            # Voila answers once the page's kernel has started
+            with urllib.request.urlopen(url, timeout=200) as r:
                 if r.status == 200: return
         except OSError: time.sleep(0.5)
     raise TimeoutError(url)
 
 def other_folder(mini, dest, n=4):
-    "A folder other than the training one: `n` X-rays per class of the sample in the Kaggle layout, the lung masks of the Viral Pneumonia ones beside them."
+    """A folder other than the training one: `n` X-rays per class of the sample in the Kaggle layout, the
+    lung masks of the Viral Pneumonia ones beside them."""
     from cxr_nbdev.data import CLASSES, KAGGLE_FOLDER
     for c in CLASSES:
         src = mini/KAGGLE_FOLDER/c
         for f in sorted((src/'images').glob('*.png'))[-n:]:
             for kind in ('images', 'masks'):
                 if (src/kind/f.name).exists():
-                    (dest/c/kind).mkdir(parents=True, exist_ok=True); (dest/c/kind/f.name).symlink_to((src/kind/f.name).resolve())
+                    (dest/c/kind).mkdir(parents=True, exist_ok=True)
+                    (dest/c/kind/f.name).symlink_to((src/kind/f.name).resolve())
     return dest
 
 def test_dashboard_in_chromium(mini, tmp_path):
-    sync_api = pytest.importorskip('playwright.sync_api', reason='the browser test needs Playwright: pip install -e ".[dev]"')
+    sync_api = pytest.importorskip('playwright.sync_api',
+                                   reason='the browser test needs Playwright: pip install -e ".[dev]"')
     pytest.importorskip('voila', reason='the dashboard needs Voila: pip install -e ".[dev]"')
     from cxr_nbdev.browser import free_port
     model = tmp_path/'model'
-    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '48', '--epochs', '2', '--bs', '16', '--quiet')
+    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '48', '--epochs', '2', '--bs', '16',
+            '--quiet')
     other = other_folder(mini, tmp_path/'other')
     port = free_port()
-    log = tmp_path/'dashboard.log'  # a file, not a pipe: Voila's log could fill a pipe nobody reads and stall it
-    proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--data', str(other), '--split', 'all', '--port', str(port), '--device', 'cpu'],
+    # a file, not a pipe: Voila's log could fill a pipe nobody reads and stall it
+    log = tmp_path/'dashboard.log'
+    proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--data', str(other), '--split', 'all',
+                             '--port', str(port), '--device', 'cpu'],
                             stdout=log.open('w'), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_http(f'http://127.0.0.1:{port}/', proc)
@@ -69,13 +80,16 @@ def test_dashboard_in_chromium(mini, tmp_path):
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
             assert '2 of 16' in info.inner_text()
             page.locator('select').first.select_option('Viral Pneumonia')
-            page.wait_for_function('() => document.querySelector(".cxr-info").innerText.includes("of 4")', timeout=30_000)
-            assert 'true Viral Pneumonia' in info.inner_text() and 'of the map in the lungs' in info.inner_text()
+            page.wait_for_function('() => document.querySelector(".cxr-info").innerText.includes("of 4")',
+                                   timeout=30_000)
+            text = info.inner_text()
+            assert 'true Viral Pneumonia' in text and 'of the map in the lungs' in text
             before = img.get_attribute('src')
             page.get_by_label('lung outline').check()
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=before, timeout=30_000)
             page.get_by_role('button', name='next ▶').click()
-            page.wait_for_function('() => document.querySelector(".cxr-info").innerText.startsWith("2 of 4")', timeout=30_000)
+            page.wait_for_function('() => document.querySelector(".cxr-info").innerText.startsWith("2 of 4")',
+                                   timeout=30_000)
             assert len(page.locator('.cxr-probs tr').all()) == 4
             page.screenshot(path=str(tmp_path/'dashboard.png'), full_page=True)
             browser.close()
@@ -92,7 +106,9 @@ def _descendants(pid):
     kids = {}
     for p in Path('/proc').iterdir():
         if p.name.isdigit():
-            try: kids.setdefault(int((p/'stat').read_text().rsplit(')', 1)[1].split()[1]), []).append(int(p.name))
+            try:
+                kids.setdefault(int((p/'stat').read_text().rsplit(')', 1)[1].split()[1]),
+                                []).append(int(p.name))
             except (OSError, IndexError): pass
     found, stack = [], [pid]
     while stack:
@@ -105,21 +121,26 @@ def _alive(pid):
 
 @pytest.mark.skipif(not Path('/proc').exists(), reason='needs Linux /proc to list child processes')
 def test_dashboard_refuses_bad_ports_and_leaves_no_server(tmp_path):
-    "A port out of range or in use is one error line at once; however the command ends, its server ends with it."
+    """A port out of range or in use is one error line at once; however the command ends, its server ends
+    with it."""
     pytest.importorskip('voila', reason='the dashboard needs Voila: pip install -e ".[dev]"')
     import socket
     from cxr_nbdev.browser import free_port
     model = tmp_path/'model'
-    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
-    r = run_cli('cxr-dashboard', '--model', model, '--port', '99999', check=False, timeout=60)  # on an idle machine, about 5 s of imports
-    assert r.returncode == 2 and r.stderr.startswith('error: --port must be in [0, 65,535]') and 'Traceback' not in r.stderr
+    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '32', '--epochs', '1', '--bs', '16',
+            '--quiet')
+    # on an idle machine, about 5 s of imports
+    r = run_cli('cxr-dashboard', '--model', model, '--port', '99999', check=False, timeout=60)
+    assert r.returncode == 2 and r.stderr.startswith(
+        'error: --port must be in [0, 65,535]') and 'Traceback' not in r.stderr
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); s.listen()
         r = run_cli('cxr-dashboard', '--model', model, '--port', s.getsockname()[1], check=False, timeout=60)
     assert r.returncode == 2 and 'it is in use' in r.stderr and 'Traceback' not in r.stderr
     for sig in (signal.SIGTERM,):  # what a service manager or `kill` sends; Ctrl-C takes the same path
         port = free_port()
-        proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--port', str(port), '--device', 'cpu'],
+        proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--port', str(port), '--device',
+                                 'cpu'],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_http(f'http://127.0.0.1:{port}/', proc)
@@ -128,7 +149,8 @@ def test_dashboard_refuses_bad_ports_and_leaves_no_server(tmp_path):
             proc.send_signal(sig); proc.wait(timeout=10)
             deadline = time.time() + 10
             while time.time() < deadline and any(map(_alive, kids)): time.sleep(0.2)
-            assert not any(map(_alive, kids)), f'{sig!r} left processes running: {[k for k in kids if _alive(k)]}'
+            assert not any(map(_alive,
+                               kids)), f'{sig!r} left processes running: {[k for k in kids if _alive(k)]}'
         finally:
             for k in _descendants(proc.pid) + [proc.pid]:
                 try: os.kill(k, signal.SIGKILL)

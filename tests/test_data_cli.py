@@ -30,7 +30,8 @@ def test_split_is_stratified_leak_free_and_repeatable(tmp_path):
     assert 'Checked and reused' in r3.stdout and (tmp_path/'a'/'manifest.csv').read_bytes() == a
 
 def test_a_near_duplicate_lands_in_its_twins_split(mini, tmp_path):
-    "A sample X-ray re-encoded as JPEG, back to PNG and resized by a few pixels: same split as its original, for every seed tried."
+    """A sample X-ray re-encoded as JPEG, back to PNG and resized by a few pixels: same split as its
+    original, for every seed tried."""
     data = flat_copy(mini, tmp_path/'data')
     original = sorted((data/'Normal').glob('*.png'))[3]
     buf = io.BytesIO(); Image.open(original).convert('L').save(buf, format='JPEG', quality=75)
@@ -41,7 +42,8 @@ def test_a_near_duplicate_lands_in_its_twins_split(mini, tmp_path):
         assert m.split[f'Normal/{original.name}'] == m.split['Normal/twin.png']
         assert '1 near-duplicate pairs' in r.stdout
         pairs = pd.read_csv(tmp_path/f's{seed}'/'near_duplicates.csv')
-        assert {pairs.path_a[0], pairs.path_b[0]} == {f'Normal/{original.name}', 'Normal/twin.png'} and not pairs.labels_differ[0]
+        assert {pairs.path_a[0], pairs.path_b[0]} == {f'Normal/{original.name}',
+                                                      'Normal/twin.png'} and not pairs.labels_differ[0]
     r = run_cli('cxr-data', '--data', data, '--out', tmp_path/'exact', '--near-dup', '0', '--quiet')
     assert '0 near-duplicate pairs' in r.stdout
 
@@ -53,6 +55,7 @@ def test_skip_bad_writes_the_list(mini, tmp_path):
     r = run_cli('cxr-data', '--data', data, '--out', tmp_path/'o', '--skip-bad')
     assert 'Bad files left out: 1' in r.stdout
     listed = pd.read_csv(tmp_path/'o'/'bad_files.csv')
-    assert listed.path.tolist() == ['Normal/Normal-broken.png'] and len(pd.read_csv(tmp_path/'o'/'manifest.csv')) == 100
+    assert listed.path.tolist() == ['Normal/Normal-broken.png'] and len(
+        pd.read_csv(tmp_path/'o'/'manifest.csv')) == 100
     r = run_cli('cxr-data', '--data', data, '--out', tmp_path/'o')  # reuse: the known bad file is not "new"
     assert 'Checked and reused' in r.stdout

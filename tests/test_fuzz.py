@@ -1,7 +1,8 @@
-"""Property-based tests (Hypothesis): garbage in every option of every command, mutated model files, damaged images and
-weights. Each case must end with exit 0, or exit 2 and one `error:` line, never a traceback or a hang. The commands'
-functions run in-process (the same code path as the console scripts, without a new interpreter per case), with a fixed
-seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger budget."""
+"""Property-based tests (Hypothesis): garbage in every option of every command, mutated model files, damaged
+images and weights. Each case must end with exit 0, or exit 2 and one `error:` line, never a traceback or a hang.
+The commands' functions run in-process (the same code path as the console scripts, without a new interpreter per
+case), with a fixed seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger budget, as
+`nbdev-test --flags slow` does."""
 import contextlib, inspect, io, json, os, random, shutil, signal, sys
 from pathlib import Path
 import pandas as pd
@@ -12,13 +13,15 @@ from conftest import run_cli
 N = int(os.environ.get('CXR_FUZZ_EXAMPLES', '6'))
 FUZZ = settings(max_examples=N, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-EDGES = ['0', '-1', '1', '2', '-0.0', 'nan', 'inf', '-inf', '1e309', '99999', '-99999', '4', '0.5', '1.5', '2147483648',
-         '', ' ', 'true', 'false', 'none', 'None', '..', '/', '/dev/null', 'sample', 'cuda', 'mps', '💥', '--', '-h' * 0 + 'x' * 300]
+EDGES = ['0', '-1', '1', '2', '-0.0', 'nan', 'inf', '-inf', '1e309', '99999', '-99999', '4', '0.5', '1.5',
+         '2147483648', '', ' ', 'true', 'false', 'none', 'None', '..', '/', '/dev/null', 'sample', 'cuda',
+         'mps', '💥', '--', '-h' * 0 + 'x' * 300]
 VALUE = st.one_of(st.sampled_from(EDGES), st.text(max_size=12), st.integers(-10**12, 10**12).map(str),
                   st.floats(allow_nan=True, allow_infinity=True).map(repr))
 
 def run_in_process(cmd, argv, timeout=120):
-    "(exit status, stdout, stderr) of console function `cmd` with `argv`; fails on an exception that escapes it, or a hang."
+    """(exit status, stdout, stderr) of console function `cmd` with `argv`; fails on an exception that
+    escapes it, or a hang."""
     out, err, code = io.StringIO(), io.StringIO(), 0
     def _hang(*_): raise TimeoutError(f'{cmd.__name__} {argv} ran over {timeout} s')
     old_argv, old_alarm = sys.argv, signal.signal(signal.SIGALRM, _hang)
@@ -38,7 +41,8 @@ def assert_clean(r, argv):
 @pytest.fixture(scope='module')
 def model_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp('fuzz')/'model'
-    run_cli('cxr-train', '--data', 'sample', '--out', out, '--size', '32', '--epochs', '1', '--bs', '16', '--quiet')
+    run_cli('cxr-train', '--data', 'sample', '--out', out, '--size', '32', '--epochs', '1', '--bs', '16',
+            '--quiet')
     return out
 
 @pytest.fixture(scope='module')
@@ -47,25 +51,33 @@ def xray(model_dir):
     return sample_path()/pd.read_csv(model_dir/'manifest.csv').path.iloc[0]
 
 def commands(model_dir, xray, tmp):
-    "(console function, fixed arguments, options to fuzz) for every command; fixed arguments keep a valid case quick."
+    """(console function, fixed arguments, options to fuzz) for every command; fixed arguments keep a valid
+    case quick."""
     from cxr_nbdev import train, evaluate, trust, split, search, report, browser, bench
     nowhere = str(tmp/'nowhere')
-    return [(train.cxr_train, ['--data', nowhere], ['--size', '--epochs', '--lr', '--dropout', '--wd', '--bs', '--bn', '--aug', '--schedule',
-             '--freeze-epochs', '--label-smoothing', '--mix', '--weighted', '--progressive', '--keep', '--patience', '--seed', '--near-dup',
+    return [(train.cxr_train, ['--data', nowhere],
+             ['--size', '--epochs', '--lr', '--dropout', '--wd', '--bs', '--bn', '--aug', '--schedule',
+              '--freeze-epochs', '--label-smoothing', '--mix', '--weighted', '--progressive', '--keep',
+              '--patience', '--seed', '--near-dup',
              '--preset', '--arch', '--device', '--workers', '--out']),
-            (evaluate.cxr_evaluate, ['--model', model_dir, '--no-figures', '--quiet', '--out', tmp/'ev'], ['--bs', '--split', '--device', '--data']),
-            (evaluate.cxr_predict, [xray, '--model', model_dir], ['--min-confidence', '--device', '--cam', '--model']),
-            (trust.cxr_calibrate, ['--model', model_dir], ['--pass-rate', '--target-accuracy', '--bs', '--device']),
+            (evaluate.cxr_evaluate, ['--model', model_dir, '--no-figures', '--quiet', '--out', tmp/'ev'],
+             ['--bs', '--split', '--device', '--data']),
+            (evaluate.cxr_predict, [xray, '--model', model_dir],
+             ['--min-confidence', '--device', '--cam', '--model']),
+            (trust.cxr_calibrate, ['--model', model_dir],
+             ['--pass-rate', '--target-accuracy', '--bs', '--device']),
             (trust.cxr_ood, ['--model', model_dir, '--out', tmp/'ood'], ['--bs', '--device']),
             (split.cxr_data, ['--data', nowhere], ['--seed', '--near-dup', '--out']),
-            (search.cxr_grid_search, ['--data', nowhere], ['--lrs', '--dropouts', '--wds', '--bss', '--epochs', '--metric', '--eta', '--backend',
-             '--size', '--seed', '--arch']),
+            (search.cxr_grid_search, ['--data', nowhere],
+             ['--lrs', '--dropouts', '--wds', '--bss', '--epochs', '--metric', '--eta', '--backend', '--size',
+              '--seed', '--arch']),
             (report.cxr_report, [nowhere], ['--split', '--target']),
             (browser.cxr_dashboard, ['--model', nowhere], ['--port', '--host', '--split']),
             (bench.cxr_bench, ['--data', nowhere], ['--size', '--device'])]
 
 def test_every_option_of_every_command(model_dir, xray, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # a fuzzed --cam or --out that is a relative name is written here, not in the checkout
+    # a fuzzed --cam or --out that is a relative name is written here, not in the checkout
+    monkeypatch.chdir(tmp_path)
     for cmd, fixed, opts in commands(model_dir, xray, tmp_path):
         @FUZZ
         @given(st.lists(st.tuples(st.sampled_from(opts), VALUE), min_size=1, max_size=3))
@@ -79,8 +91,10 @@ def _mutations(cfg):
     "Strategy: `cfg` with keys removed, types changed, numbers negated or huge, nested values replaced."
     keys = sorted(cfg)
     nested = [(k, j) for k in keys if isinstance(cfg[k], dict) for j in cfg[k]]
-    junk = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.integers(-10**400, 10**400), st.floats(allow_nan=True, allow_infinity=True),
-                     st.text(max_size=8), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+    junk = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.integers(-10**400, 10**400),
+                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                     st.lists(st.integers(), max_size=3),
+                     st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
     def apply(ops):
         c = json.loads(json.dumps(cfg))
         for op, i, v in ops:
@@ -91,9 +105,11 @@ def _mutations(cfg):
                 if isinstance(c.get(k), dict): c[k][j] = v
             elif op == 'scale':
                 k = keys[i % len(keys)]
-                if isinstance(c.get(k), (int, float)) and not isinstance(c.get(k), bool): c[k] = c[k]*(-1 if i % 2 else 10**9)
+                if isinstance(c.get(k), (int, float)) and not isinstance(c.get(k), bool):
+                    c[k] = c[k]*(-1 if i % 2 else 10**9)
         return c
-    return st.lists(st.tuples(st.sampled_from(['drop', 'set', 'nested', 'scale']), st.integers(0, 99), junk), min_size=1, max_size=4).map(apply)
+    return st.lists(st.tuples(st.sampled_from(['drop', 'set', 'nested', 'scale']), st.integers(0, 99), junk),
+                    min_size=1, max_size=4).map(apply)
 
 def test_mutated_model_json(model_dir, xray, tmp_path):
     from cxr_nbdev.evaluate import cxr_predict
@@ -121,7 +137,8 @@ def test_damaged_png_and_weights(model_dir, xray, tmp_path):
     def case_png(cut, flips, seed, junk):
         for data in (damage(png, cut, flips, seed), junk):
             (tmp_path/'x.png').write_bytes(data)
-            assert_clean(run_in_process(cxr_predict, [tmp_path/'x.png', '--model', model_dir]), (cut, flips, len(data)))
+            assert_clean(run_in_process(cxr_predict, [tmp_path/'x.png', '--model', model_dir]),
+                         (cut, flips, len(data)))
     case_png()
     @FUZZ
     @given(st.integers(0, len(pth)), st.integers(0, 8), st.integers(0, 2**16))
@@ -130,11 +147,13 @@ def test_damaged_png_and_weights(model_dir, xray, tmp_path):
         assert_clean(run_in_process(cxr_predict, [xray, '--model', folder]), (cut, flips))
     case_pth()
 
-PY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-10**400, 10**400), st.floats(allow_nan=True, allow_infinity=True),
-                     st.text(max_size=8), st.sampled_from(EDGES), st.lists(st.integers(), max_size=2), st.binary(max_size=4))
+PY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-10**400, 10**400),
+                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                     st.sampled_from(EDGES), st.lists(st.integers(), max_size=2), st.binary(max_size=4))
 
 def test_settings_from_python():
-    "Every declared setting, and every `TrainConfig` field, given any Python value: the value back, or `SettingError`."
+    """Every declared setting, and every `TrainConfig` field, given any Python value: the value back, or
+    `SettingError`."""
     from dataclasses import fields
     from cxr_nbdev.core import SETTINGS, SettingError, check_settings
     from cxr_nbdev.train import TrainConfig
