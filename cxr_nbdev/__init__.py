@@ -1,3 +1,4 @@
 import warnings
-warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.* is deprecated')  # raised inside fastai's own import; nothing a user can act on
+# raised inside fastai's own import; nothing a user can act on
+warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.* is deprecated')
 __version__ = "0.1.0"

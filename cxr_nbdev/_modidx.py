@@ -135,6 +135,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'cxr_nbdev.evaluate.macro_f1': ('evaluate.html#macro_f1', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.plot_confusion': ('evaluate.html#plot_confusion', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.plot_coverage': ('evaluate.html#plot_coverage', 'cxr_nbdev/evaluate.py'),
+                                    'cxr_nbdev.evaluate.plot_examples': ('evaluate.html#plot_examples', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.plot_gallery': ('evaluate.html#plot_gallery', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.plot_reliability': ('evaluate.html#plot_reliability', 'cxr_nbdev/evaluate.py'),
                                     'cxr_nbdev.evaluate.prediction_metrics': ('evaluate.html#prediction_metrics', 'cxr_nbdev/evaluate.py'),

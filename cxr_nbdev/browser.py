@@ -257,7 +257,8 @@ def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
             f"X-rays.", file=sys.stderr)
     with tempfile.TemporaryDirectory() as d:
         nb = Path(d)/'cxr_dashboard.ipynb'
-        page = new_nb([mk_cell('# Chest X-ray Grad-CAM browser' + (': the errors' if errors else ''), cell_type='markdown'),
+        title = '# Chest X-ray Grad-CAM browser' + (': the errors' if errors else '')
+        page = new_nb([mk_cell(title, cell_type='markdown'),
                        mk_cell(_DASHBOARD_CELL)])
         page['metadata'] = {'kernelspec': {'name': 'python3', 'display_name': 'Python 3',
                                            'language': 'python'}, 'language_info': {'name': 'python'}}

@@ -23,7 +23,8 @@ from fastcore.script import store_true
 # %% auto #0
 __all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'top1_accuracy', 'macro_f1',
            'prediction_metrics', 'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage',
-           'plot_gallery', 'lung_audit', 'lung_summary', 'trust_metrics', 'evaluate_run', 'cxr_evaluate', 'cxr_predict']
+           'plot_gallery', 'plot_examples', 'lung_audit', 'lung_summary', 'trust_metrics', 'evaluate_run',
+           'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
 def interpretation(tm:TrainedModel, # A loaded model folder
@@ -218,6 +219,32 @@ def plot_gallery(interp:ClassificationInterpretation, # From `interpretation`
     fig.suptitle(('Right' if correct else 'Wrong') + ' predictions, most confident first'); fig.tight_layout()
     return fig
 
+# %% ../nbs/11_evaluate.ipynb #bec414b8
+def plot_examples(interp:ClassificationInterpretation, # From `interpretation`
+                  config:dict, # Model config
+                  model, # The model, for Grad-CAM
+                 ):
+    "The first image of each class in `interp`, with its Grad-CAM map and every class's probability."
+    import matplotlib.pyplot as plt
+    classes = config['classes']
+    idx = [int(torch.where(interp.targs == k)[0][0]) for k in range(len(classes)) if (interp.targs == k).any()]
+    x = item_batch(interp.dl, idx)[0]
+    cams = gradcam(model, x, target=interp.decoded[idx])[0]
+    fig, axs = plt.subplots(2, len(idx), figsize=(2.4*len(idx), 3.6), squeeze=False,
+                            gridspec_kw={'height_ratios': [2.4, 1]})
+    for j, (i, xi, cam) in enumerate(zip(idx, x, cams)):
+        t, d = int(interp.targs[i]), int(interp.decoded[i])
+        show_cam(xi, cam, config, ax=axs[0, j], alpha=0.4, colorbar=False, title=classes[t])
+        p, ax = interp.preds[i].numpy(), axs[1, j]
+        ax.barh(range(len(classes)), p, color=['tab:green' if k == t else 'tab:red' if k == d else 'lightgrey'
+                                               for k in range(len(classes))])
+        for k, v in enumerate(p): ax.text(min(v, 0.7) + 0.03, k, f'{v:.2f}', va='center', fontsize=7)
+        ax.set_xlim(0, 1); ax.invert_yaxis(); ax.set_xticks([])
+        ax.set_yticks(range(len(classes)), classes if j == 0 else [], fontsize=7)
+        for s in ('top', 'right', 'bottom'): ax.spines[s].set_visible(False)
+    fig.tight_layout(pad=0.4)
+    return fig
+
 # %% ../nbs/11_evaluate.ipynb #73158e4c
 def lung_audit(interp:ClassificationInterpretation, # From `interpretation`
                model, # The model, for Grad-CAM
@@ -325,6 +352,7 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
             'reliability.png': plot_reliability(probs, targs, before=interp.trust.raw.numpy()),
             'coverage.png': plot_coverage(probs, targs, min_confidence=m['selective']['min_confidence']),
             'gradcam.png': plot_gallery(interp, tm.config, tm.model, correct=True),
+            'examples.png': plot_examples(interp, tm.config, tm.model),
             'errors.png': plot_gallery(interp, tm.config, tm.model)}
     if len(audit):
         low = audit.sort_values('cam_in_lungs').head(8)

@@ -24,15 +24,46 @@ def test_readme_is_the_index_notebook():
         ROOT/'README.md').read_text() == readme_text(), (
             'README.md is out of step with nbs/index.ipynb: run `python tests/test_docs.py`')
 
+def missing_links(fn:Path, text:str) -> list:
+    "The relative links in `text` (the markdown of file `fn`) that point to no file."
+    targets = re.findall(r'\]\(([^)\s]+)(?:\s+"[^"]*")?\)', text)
+    return [t for t in targets if not re.match(r'[a-z]+:|#', t) and not (fn.parent/t.split('#')[0]).exists()]
+
 def test_relative_links_point_to_files():
     n = 0
     for fn, text in markdown_texts():
-        for target in re.findall(r'\]\(([^)\s]+)(?:\s+"[^"]*")?\)', text):
-            if re.match(r'[a-z]+:|#', target): continue  # web addresses and anchors in the same page
-            n += 1
-            assert (
-                fn.parent/target.split('#')[0]).exists(), f'{fn.name}: the link {target!r} points to nothing'
+        assert not missing_links(fn, text), f'{fn.name}: the links {missing_links(fn, text)} point to nothing'
+        n += len(re.findall(r'\]\((?![a-z]+:|#)', text))
     assert n > 10
+    links = '[a](00_core.ipynb) [b](nothing.ipynb#x) [c](https://x.org) [d](#top)'
+    assert missing_links(NBS/'index.ipynb', links) == ['nothing.ipynb#x']
+
+MAX_LINE = 110
+
+def long_lines(files) -> list:
+    """(file, line's start, length) of each line over MAX_LINE characters: every line of code, and the
+    markdown of notebooks but for table rows (markdown cannot break them) and the one-line `>` summary."""
+    out = []
+    for fn in files:
+        if fn.suffix == '.ipynb':
+            lines = [(l, c.cell_type) for c in read_nb(fn).cells for l in c.source.splitlines()]
+        else:
+            lines = [(l, 'code') for l in fn.read_text().splitlines()]
+            if fn.parent.name == 'cxr_nbdev':  # nbdev writes a module's first line and its `__all__`
+                text = fn.read_text()
+                alls = re.findall(r'^__all__ = \[.*?\]$', text, re.S | re.M)
+                gen = text.split('\n', 1)[0] + '\n'.join(alls)
+                lines = [(l, k) for l, k in lines if l not in gen.split('\n') and l not in gen]
+        out += [(fn.name, l[:60], len(l)) for l, kind in lines
+                if len(l) > MAX_LINE and not (kind == 'markdown' and l.startswith(('|', '> ')))]
+    return out
+
+def test_lines_at_most_110_characters(tmp_path):
+    files = [*sorted(NBS.glob('*.ipynb')), *sorted((ROOT/'tests').glob('*.py')), ROOT/'.ci'/'run',
+             *[f for f in sorted((ROOT/'cxr_nbdev').glob('*.py')) if f.name != '_modidx.py']]
+    assert not long_lines(files), long_lines(files)
+    (tmp_path/'x.py').write_text('x = 1\n' + 'y = ' + '1' * (MAX_LINE - 3) + '\n')
+    assert long_lines([tmp_path/'x.py']) == [('x.py', 'y = ' + '1' * 56, MAX_LINE + 1)]
 
 def test_no_links_to_sites_that_do_not_exist():
     for fn, text in markdown_texts(): assert 'github.io' not in text, fn

@@ -19,7 +19,8 @@ def test_evaluate_writes_its_report(model_dir, tmp_path):
     assert '95% CI' in r.stdout and 'Grad-CAM in the lungs, 4 images with a mask' in r.stdout
     names = {p.name for p in (tmp_path/'test').iterdir()}
     assert {'metrics.json', 'classification_report.txt', 'predictions.csv', 'confusion_matrix.png',
-            'reliability.png', 'coverage.png', 'gradcam.png', 'errors.png', 'cam_in_lungs.png'} <= names
+            'reliability.png', 'coverage.png', 'gradcam.png', 'errors.png', 'examples.png',
+            'cam_in_lungs.png'} <= names
     m = json.loads((tmp_path/'test'/'metrics.json').read_text())
     assert m['n'] == 16 and m['split'] == 'test' and not m['tta'] and 0 <= m['ece'] <= 1
     assert m['accuracy_ci95'][0] <= m['accuracy'] <= m['accuracy_ci95'][1]

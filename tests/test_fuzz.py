@@ -1,8 +1,8 @@
 """Property-based tests (Hypothesis): garbage in every option of every command, mutated model files, damaged
-images and weights. Each case must end with exit 0, or exit 2 and one `error:` line, never a traceback or a hang.
-The commands' functions run in-process (the same code path as the console scripts, without a new interpreter per
-case), with a fixed seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger budget, as
-`nbdev-test --flags slow` does."""
+images and weights. Each case must end with exit 0, or exit 2 and one `error:` line, never a traceback or a
+hang. The commands' functions run in-process (the same code path as the console scripts, without a new
+interpreter per case), with a fixed seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger
+budget, as `nbdev-test --flags slow` does."""
 import contextlib, inspect, io, json, os, random, shutil, signal, sys
 from pathlib import Path
 import pandas as pd
