@@ -139,17 +139,16 @@ def render(self:CamBrowser):
                                      mask if self.w_lungs.value else None)
     lungs = ('' if mask is None
              else f' · {lung_share(cam[0], mask):.2f} of the map in the lungs (they cover '
-             f'{lung_area(mask, tuple(cam[0].shape)):.2f})')
+                  f'{lung_area(mask, tuple(cam[0].shape)):.2f})')
     self.w_info.value = (
         f'<span class="cxr-info">{self.w_index.value} of {len(f)} · true <b>{row.label}</b> · predicted '
-                         f'<b>{row.pred}</b> '
-                         f'{"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
-                         f'{Path(row.path).name}{lungs}</span>'
-                         + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} '
-                         f'&gt; {self.trust_threshold:.1f})</b>' if row.ood else ''))
+        f'<b>{row.pred}</b> {"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
+        f'{Path(row.path).name}{lungs}</span>'
+        + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} &gt; '
+           f'{self.trust_threshold:.1f})</b>' if row.ood else ''))
     bars = ''.join(
         f'<tr><td>{c}</td><td><div style="background:#4c72b0;height:10px;width:{p*150:.0f}px"></div></td>'
-                   f'<td>{p:.3f}</td></tr>' for c, p in zip(self.classes, probs[0].tolist()))
+        f'<td>{p:.3f}</td></tr>' for c, p in zip(self.classes, probs[0].tolist()))
     self.w_probs.value = f'<table class="cxr-probs">{bars}</table>'
 
 @patch(as_prop=True)
@@ -208,8 +207,7 @@ def check_port(host:str, # Address to listen on
     except (OSError, UnicodeError, TypeError, ValueError) as e:
         raise SettingError(
             f"Cannot listen on {host}:{port} ({getattr(e, 'strerror', None) or e}): it is in use or not an "
-            f"address "
-                           "of this machine. Choose another --port (0: any free one) or --host.") from None
+            f"address of this machine. Choose another --port (0: any free one) or --host.") from None
 
 def _die_with_parent():
     "In the server's process (Linux): receive SIGTERM when `cxr-dashboard` ends, even by SIGKILL."

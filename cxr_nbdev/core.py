@@ -175,7 +175,7 @@ def pick_device(device:str='auto', # `auto`, `cpu`, `cuda` (or `cuda:N`) or `mps
     if d.type == 'cuda' and not torch.cuda.is_available():
         raise SettingError(
             "--device cuda: torch sees no CUDA GPU here. Use --device cpu, or install a CUDA build of torch "
-                           "(https://pytorch.org/get-started/locally/).")
+            "(https://pytorch.org/get-started/locally/).")
     if d.type == 'mps' and not torch.backends.mps.is_available():
         raise SettingError("--device mps: this machine has no Apple MPS device. Use --device cpu.")
     if d.type not in ('cpu', 'cuda', 'mps'):

@@ -26,9 +26,9 @@ CLASSES = ('COVID', 'Lung_Opacity', 'Normal', 'Viral Pneumonia')
 KAGGLE_DATASET = 'tawsifurrahman/covid19-radiography-database'
 KAGGLE_FOLDER = 'COVID-19_Radiography_Dataset'
 HOW_TO_GET_DATA = (
-    "Give a copy of the database with --data PATH or CXR_DATA=PATH (data=PATH in Python), go online once "
-                   "for kagglehub's download (about 0.8 GB), or use --data sample: the 100 bundled X-rays, "
-                   "about a minute to train.")
+    "Give a copy of the database with --data PATH or CXR_DATA=PATH (data=PATH in Python), go online once for "
+    "kagglehub's download (about 0.8 GB), or use --data sample: the 100 bundled X-rays, about a minute to "
+    "train.")
 
 class DataNotFoundError(CxrError, FileNotFoundError):
     "The chest X-ray images could not be found or downloaded."
@@ -100,8 +100,7 @@ def find_class_dirs(path:str|Path,
     if unknown:
         raise DataFolderError(
             f"Unknown class folder {str(unknown[0])!r}: class folders must be named exactly "
-                                      f"{', '.join(repr(c) for c in CLASSES)}. Rename it or move it out of "
-                                      f"the data folder.")
+            f"{', '.join(repr(c) for c in CLASSES)}. Rename it or move it out of the data folder.")
     return {d.name: (d/'images' if (d/'images').is_dir() else d) for d in dirs}
 
 # Kaggle download, its `COVID-19_Radiography_Dataset/`, or a folder of class folders
@@ -153,7 +152,7 @@ class BadImageError(CxrError, ValueError):
         more = f'\n  ... and {len(bad) - 20} more' if len(bad) > 20 else ''
         super().__init__(
             f"{len(bad)} image file(s) cannot be read:\n{lines}{more}\nReplace or delete them, or leave them "
-                         "out with --skip-bad (skip_bad=True in Python), which lists them in bad_files.csv.")
+            f"out with --skip-bad (skip_bad=True in Python), which lists them in bad_files.csv.")
 
 def describe_image_error(e:Exception, n_bytes:int) -> str:
     "What is wrong with a file, in words."

@@ -4,14 +4,14 @@
 
 # %% ../nbs/11_evaluate.ipynb #71cc5c5c
 from __future__ import annotations
-import json as _json, sys  # `_json`: `cxr-predict`'s `--json` flag takes the plain name
+import json as _json, sys, time  # `_json`: `cxr-predict`'s `--json` flag takes the plain name
 from pathlib import Path
 from typing import Annotated
 import numpy as np, pandas as pd, torch
 from scipy.stats import bootstrap
 from sklearn.metrics import classification_report, confusion_matrix, roc_auc_score
 from .core import (Allowed, CxrError, SettingError, allow, command, figure_file, out_folder,
-                            save_figure)
+                   save_figure)
 from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
@@ -153,9 +153,8 @@ def plot_reliability(probs, # (n, classes) calibrated probabilities
                     ):
     "Reliability diagram: accuracy per confidence bin against the diagonal (before and after calibration)."
     import matplotlib.pyplot as plt
-    pairs = ([(before,
-               'before calibration\n')] if before is not None
-               else []) + [(probs, 'calibrated\n' if before is not None else '')]
+    pairs = [(probs, 'calibrated\n' if before is not None else '')]
+    if before is not None: pairs.insert(0, (before, 'before calibration\n'))
     fig, axs = plt.subplots(1, len(pairs), figsize=(figsize[0]*len(pairs), figsize[1]), squeeze=False)
     for ax, (p, title) in zip(axs[0], pairs): _reliability(ax, p, targets, n_bins, title)
     fig.tight_layout()
@@ -208,14 +207,13 @@ def plot_gallery(interp:ClassificationInterpretation, # From `interpretation`
     if not len(idx):
         axs[0, 0].set_title('no ' + ('right' if correct else 'wrong') + ' predictions'); return fig
     x = item_batch(interp.dl, idx)[0]
-    cams = (gradcam(model, x,
-                    target=interp.decoded[idx])[0] if model is not None
-                    else torch.zeros(len(idx), *x.shape[-2:]))
+    cams = (gradcam(model, x, target=interp.decoded[idx])[0] if model is not None
+            else torch.zeros(len(idx), *x.shape[-2:]))
     classes = config['classes']
     for ax, i, xi, c in zip(axs.flat, idx, x, cams):
         show_cam(xi, c, config, ax=ax, alpha=0.4 if model is not None else 0., colorbar=False,
                  title=f'true {classes[interp.targs[i]]}\npred {classes[interp.decoded[i]]} '
-                 f'({interp.preds[i].max():.2f})')
+                       f'({interp.preds[i].max():.2f})')
     fig.suptitle(('Right' if correct else 'Wrong') + ' predictions, most confident first'); fig.tight_layout()
     return fig
 
@@ -227,7 +225,8 @@ def plot_examples(interp:ClassificationInterpretation, # From `interpretation`
     "The first image of each class in `interp`, with its Grad-CAM map and every class's probability."
     import matplotlib.pyplot as plt
     classes = config['classes']
-    idx = [int(torch.where(interp.targs == k)[0][0]) for k in range(len(classes)) if (interp.targs == k).any()]
+    idx = [int(torch.where(interp.targs == k)[0][0]) for k in range(len(classes))
+           if (interp.targs == k).any()]
     x = item_batch(interp.dl, idx)[0]
     cams = gradcam(model, x, target=interp.decoded[idx])[0]
     fig, axs = plt.subplots(2, len(idx), figsize=(2.4*len(idx), 3.6), squeeze=False,
@@ -300,9 +299,8 @@ def trust_metrics(interp:ClassificationInterpretation, # From `interpretation`
                     'flagged': int(a.ood.sum())},
             'selective': {**selective_metrics(probs, targs, n_boot), 'min_confidence': tr.min_confidence,
                           'answered': float(answered.mean()),
-                          'accuracy_answered': top1_accuracy(targs[answered],
-                                                             probs.argmax(1)[answered]) if answered.any()
-                                                             else None}}
+                          'accuracy_answered': (top1_accuracy(targs[answered], probs.argmax(1)[answered])
+                                                if answered.any() else None)}}
 
 def _predictions(rows, probs, interp, audit, classes) -> pd.DataFrame:
     "The rows of `predictions.csv`."
@@ -332,19 +330,22 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     tm = TrainedModel(model_dir, device)
     rows, root = tm.images(data, split)
     out = out_folder(out or Path(model_dir)/f"eval-{split}{'-tta' if tta else ''}")
+    start = time.perf_counter()
     interp = interpretation(tm, rows, root, bs, tta, progress)
+    # from reading the files to the calibrated answers and the trust checks
+    speed = {'ms_per_image': round(1000*(time.perf_counter() - start)/max(1, len(rows)), 2),
+             'device': str(tm.device), 'threads': torch.get_num_threads(), 'bs': bs}
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
     m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
-         'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root)}
+         'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root), 'speed': speed}
     if (tm.path/'manifest.csv').exists():
         m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
     audit = lung_audit(interp, tm.model, rows, root)
     if len(audit): m['cam_in_lungs'] = lung_summary(audit, n_boot)
     (out/'metrics.json').write_text(_json.dumps(m, indent=2) + '\n')
     (out/'classification_report.txt').write_text(
-        classification_report(targs, probs.argmax(1), labels=range(len(tm.classes)),
-                                                                    target_names=tm.classes, digits=3,
-                                                                    zero_division=0))
+        classification_report(targs, probs.argmax(1), labels=range(len(tm.classes)), target_names=tm.classes,
+                              digits=3, zero_division=0))
     _predictions(rows, probs, interp, audit, tm.classes).to_csv(out/'predictions.csv', index=False,
                                                                 lineterminator='\n')
     if not figures: return m
@@ -357,10 +358,9 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     if len(audit):
         low = audit.sort_values('cam_in_lungs').head(8)
         x = item_batch(interp.dl, low.row.tolist())[0]
-        figs['cam_in_lungs.png'] = plot_lung_share(x,
-                                                   gradcam(tm.model, x,
-                                                           target=interp.decoded[low.row.tolist()])[0],
-            [load_mask(mask_path(root, p)) for p in low.path], tm.config,
+        cams = gradcam(tm.model, x, target=interp.decoded[low.row.tolist()])[0]
+        figs['cam_in_lungs.png'] = plot_lung_share(
+            x, cams, [load_mask(mask_path(root, p)) for p in low.path], tm.config,
             titles=[f'{Path(p).name}: pred {d}' for p, d in zip(low.path, low.pred)])
     for name, fig in figs.items(): save_figure(fig, out/name)
     return m
@@ -386,18 +386,16 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
     print(
         f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI "
-        f"{lo:.3f}-{hi:.3f}), "
-          f"macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f} (before "
-          f"calibration {m['uncalibrated']['ece']:.3f})")
+        f"{lo:.3f}-{hi:.3f}), macro-F1 {m['macro_f1']:.3f} (95% CI {flo:.3f}-{fhi:.3f}), ECE {m['ece']:.3f} "
+        f"(before calibration {m['uncalibrated']['ece']:.3f})")
     s, o = m['selective'], m['ood']
     print(
         f"Accuracy of the 90% most confident {s['accuracy_at_90%']:.3f} (95% CI "
-        f"{s['accuracy_at_90%_ci95'][0]:.3f}-"
-          f"{s['accuracy_at_90%_ci95'][1]:.3f}), AURC {s['aurc']:.3f}; answered with confidence "
-          f"{s['answered']:.0%}; "
-          + (f"passed the out-of-distribution check {o['passed']:.1%} ({o['flagged']} flagged)"
-             if o['checked'] else
-             f"no out-of-distribution check (add it with `cxr-calibrate --model {model}`)"))
+        f"{s['accuracy_at_90%_ci95'][0]:.3f}-{s['accuracy_at_90%_ci95'][1]:.3f}), AURC {s['aurc']:.3f}; "
+        f"answered with confidence {s['answered']:.0%}; "
+        + (f"passed the out-of-distribution check {o['passed']:.1%} ({o['flagged']} flagged)"
+           if o['checked'] else
+           f"no out-of-distribution check (add it with `cxr-calibrate --model {model}`)"))
     for c, v in m['per_class'].items():
         print(
             f"  {c:16s} recall {v['recall']:.3f}  precision {v['precision']:.3f}  AUC "
@@ -406,9 +404,8 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
         o = m['cam_in_lungs']['overall']
         print(
             f"Grad-CAM in the lungs, {o['n']} images with a mask: mean share {o['mean']:.3f} (95% CI "
-            f"{o['mean_ci95'][0]:.3f}-"
-              f"{o['mean_ci95'][1]:.3f}), lungs cover {o['mean_lung_area']:.3f} of the film; "
-              f"{o['below_lung_area']:.0%} look outside more than chance")
+            f"{o['mean_ci95'][0]:.3f}-{o['mean_ci95'][1]:.3f}), lungs cover {o['mean_lung_area']:.3f} of the "
+            f"film; {o['below_lung_area']:.0%} look outside more than chance")
     else:
         print(
             "Grad-CAM in the lungs: not measured, no image here has a lung mask (<Class>/masks/<name>.png).")
@@ -458,8 +455,8 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
             if json:
                 print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())],
                                    'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
-                                        'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
-                                        'ood_score': round(float(s), 3) if tr.checked else None}))
+                                   'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
+                                   'ood_score': round(float(s), 3) if tr.checked else None}))
             else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
         if cam:
             xs = torch.cat([b[0] for b in predict_dataloader(loaded, tm.config, bs=32, device=tm.device)])
@@ -468,7 +465,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
             for ax, f, x, c, p, o in zip(axs[0], good, xs, cams, a.probs, a.ood):
                 show_cam(x, c, tm.config, ax=ax,
                          title=f"{Path(f).name}\n{tm.classes[int(p.argmax())]} ({float(p.max()):.2f})"
-                                                         + (' not an X-ray?' if o else ''))
+                               + (' not an X-ray?' if o else ''))
             save_figure(fig, cam)
     if failed:
         raise CxrError(f"{len(failed)} of {len(files)} image(s) could not be read:\n  " + '\n  '.join(failed))

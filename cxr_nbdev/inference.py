@@ -57,10 +57,8 @@ def save_model(model:nn.Module, # Trained model
 
 def _num(v, lo=-math.inf, hi=math.inf, integer=False) -> bool:
     "Whether `v` is a finite number (an integer if asked) in [lo, hi]; never a bool."
-    return isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) \
-           and (isinstance(v,
-                           # math.isfinite fails on ints past 1e308
-                           int) or math.isfinite(v)) and lo <= v <= hi
+    if not isinstance(v, int if integer else (int, float)) or isinstance(v, bool): return False
+    return (isinstance(v, int) or math.isfinite(v)) and lo <= v <= hi  # isfinite fails on ints past 1e308
 
 def _named(v, names) -> bool: return isinstance(v, str) and v in names  # a list or a dict is no name
 
@@ -73,9 +71,8 @@ def _problem(cfg) -> tuple|None:
     a, n, t = cfg.get('arch'), cfg.get('normalize'), cfg.get('train', {})
     checks = [('format', cfg.get('format') == MODEL_FORMAT, f'{MODEL_FORMAT}, the format this version reads'),
               ('classes',
-               isinstance(cfg.get('classes'),
-                          list) and len(cfg['classes']) >= 2
-                          and all(isinstance(c, str) and c for c in cfg['classes'])
+               isinstance(cfg.get('classes'), list) and len(cfg['classes']) >= 2
+               and all(isinstance(c, str) and c for c in cfg['classes'])
                and len(set(cfg['classes'])) == len(cfg['classes']),
                'a list of two or more different class names'),
               ('weights', _plain_name(cfg.get('weights')), 'a file name inside the model folder'),
@@ -86,19 +83,14 @@ def _problem(cfg) -> tuple|None:
                'a number in [0, 1)'),
               ('arch.bn', isinstance(a, dict) and isinstance(a.get('bn'), bool), 'true or false'),
               ('size',
-               _num(cfg.get('size'),
-                    NETWORKS[a['name']].min_size if isinstance(a,
-                                                               dict) and _named(a.get('name'), NETWORKS)
-                                                               else 16, 2048, integer=True),
-                                                               f"an integer from the architecture's smallest "
-                                                               f"size to 2048"),
+               _num(cfg.get('size'), NETWORKS[a['name']].min_size if isinstance(a, dict)
+                    and _named(a.get('name'), NETWORKS) else 16, 2048, integer=True),
+               "an integer from the architecture's smallest size to 2048"),
               ('normalize',
-               isinstance(n,
-                          dict) and all(isinstance(n.get(k),
-                                                   list) and len(n[k]) == 3 and all(_num(v) for v in n[k])
-                                                        for k in ('mean', 'std'))
-                                                        and all(v > 0 for v in n['std']),
-                                                        'mean and std, 3 numbers each, std above 0'),
+               isinstance(n, dict) and all(isinstance(n.get(k), list) and len(n[k]) == 3
+                                           and all(_num(v) for v in n[k]) for k in ('mean', 'std'))
+               and all(v > 0 for v in n['std']),
+               'mean and std, 3 numbers each, std above 0'),
               ('train', isinstance(t, dict), 'an object'),
               ('train.aug', not isinstance(t, dict) or _named(t.get('aug', 'none'), AUGMENTATIONS),
                f"one of {', '.join(AUGMENTATIONS)}"),
@@ -110,10 +102,8 @@ def _problem(cfg) -> tuple|None:
               ('temperature', _num(cfg.get('temperature', 1.), 1e-3, 1e3), 'a number in [0.001, 1000]')]
     o, sel = cfg.get('ood'), cfg.get('selective', {})
     checks += [('ood',
-                o is None or (isinstance(o,
-                                         dict) and _plain_name(o.get('file')) and _num(o.get('threshold'))),
-                                         'an object with a file name inside the model folder and a numeric '
-                                         'threshold'),
+                o is None or isinstance(o, dict) and _plain_name(o.get('file')) and _num(o.get('threshold')),
+                'an object with a file name inside the model folder and a numeric threshold'),
                ('selective', isinstance(sel, dict) and _num(sel.get('min_confidence', 0.), 0, 1.001),
                 'an object whose min_confidence is in [0, 1]')]
     return next(((k, must) for k, ok, must in checks if not ok), None)
@@ -155,7 +145,7 @@ def load_model(path:str|Path, # Folder holding `model.json` and its weights file
     except Exception as e:
         raise ModelFileError(
             f"Cannot read the weights file {str(wfn)!r} ({type(e).__name__}): it is damaged or not a "
-                                                f"cxr_nbdev weights file. Restore it, or {train}.") from None
+            f"cxr_nbdev weights file. Restore it, or {train}.") from None
     a = cfg['arch']
     model = create_model(a['name'], n_classes=len(cfg['classes']), dropout=a['dropout'], bn=a['bn'],
                          pretrained=False)
@@ -253,9 +243,8 @@ def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it
     model.eval()
     layers = NETWORKS[model.network].ood_layers if getattr(model, 'network', None) in NETWORKS else ()
     logits, targs, feats = [], [], {l: [] for l in (*layers, 'penultimate')}
-    hooks = [Hook(model.get_submodule(l),
-                  _channel_means) for l in layers] + [Hook(classifier_layer(model), lambda m, i,
-                                                           o: i[0].float().cpu())]
+    hooks = [Hook(model.get_submodule(l), _channel_means) for l in layers]
+    hooks.append(Hook(classifier_layer(model), lambda m, i, o: i[0].float().cpu()))
     try:
         with torch.no_grad():
             for b in (progress_bar(dl, leave=False) if progress else dl):
@@ -264,8 +253,8 @@ def model_outputs(model:nn.Module, # A trained model (from `create_model`, so it
                 if len(b) > 1: targs.append(b[1].as_subclass(torch.Tensor).cpu())
     finally:
         for h in hooks: h.remove()
-    return torch.cat(logits), {l: torch.cat(v).numpy() for l,
-                               v in feats.items()}, (torch.cat(targs) if targs else None)
+    feats = {l: torch.cat(v).numpy() for l, v in feats.items()}
+    return torch.cat(logits), feats, (torch.cat(targs) if targs else None)
 
 # %% ../nbs/07_inference.ipynb #fb37cd95
 def predict_files(model:nn.Module, # Model from `load_model`

@@ -163,10 +163,8 @@ def input_stats(arch:str) -> tuple:
 
 def body_and_head(model:nn.Module) -> list:
     "Parameter groups [body, head] for fastai's `Learner(splitter=...)`: the new classifier is the head."
-    head = NETWORKS[model.network].head(model) if getattr(model, 'network', None) in NETWORKS else \
-           [m for m in model.modules() if isinstance(m,
-                                                     # a model from elsewhere: its last linear layer
-                                                     nn.Linear)][-1]
+    if getattr(model, 'network', None) in NETWORKS: head = NETWORKS[model.network].head(model)
+    else: head = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]  # elsewhere: its last linear
     ids = {id(p) for p in head.parameters()}
     return [[p for p in model.parameters() if id(p) not in ids], params(head)]
 

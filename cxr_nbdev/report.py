@@ -32,8 +32,8 @@ def train_command(train:dict, # A run's `train` config
     preset = train.get('preset', 'default')
     chosen = ('' if preset == 'default' else f' --arch {preset}' if preset == train.get('arch')
               else f' --preset {preset}')
-    opts = ''.join(f" --{k.replace('_', '-')} {str(v).lower() if isinstance(v, bool) else v}" for k,
-                   v in changes(train).items())
+    opts = ''.join(f" --{k.replace('_', '-')} {str(v).lower() if isinstance(v, bool) else v}"
+                   for k, v in changes(train).items())
     return f"cxr-train --data {data} --out {out}{chosen}{opts}"
 
 def minutes_to(history:pd.DataFrame, # A run's history
@@ -70,10 +70,10 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
     tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
     return {'run': run.name,
             'model': train['arch'] + (' + BatchNorm' if train['arch'] == 'simple' and train['bn'] else ''),
-            'recipe': ', '.join([train.get('preset',
-                                           'default')] + [f'{k} {v}' for k, v in changes(train).items()]),
-                                           'size': train['size'], 'epochs': cfg['metrics']['epochs_run'],
-                                           'valid_accuracy': cfg['metrics']['valid_accuracy'],
+            'recipe': ', '.join([train.get('preset', 'default')]
+                                + [f'{k} {v}' for k, v in changes(train).items()]),
+            'size': train['size'], 'epochs': cfg['metrics']['epochs_run'],
+            'valid_accuracy': cfg['metrics']['valid_accuracy'],
             'valid_macro_f1': cfg['metrics']['valid_macro_f1'], 'test_accuracy': m['accuracy'],
             'test_accuracy_ci95': m['accuracy_ci95'], 'test_macro_f1': m['macro_f1'],
             'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
@@ -115,8 +115,7 @@ def results_table(runs:list, # Run folders
                  ' / '.join(f"{r['recall'].get(c, float('nan')):.2f}" for c in classes), f"{r['ece']:.3f}",
                  '–' if r['tta_accuracy'] is None
                  else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f}) / "
-                                                       f"{r['tta_macro_f1']:.3f} "
-                                                       f"({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
+                      f"{r['tta_macro_f1']:.3f} ({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
                  f"{r['train_minutes']:.1f}",
                  '–' if r['minutes_to_target'] is None else f"{r['minutes_to_target']:.1f}"]
         lines.append('| ' + ' | '.join(str(c) for c in cells) + ' |')
@@ -127,8 +126,8 @@ def results_table(runs:list, # Run folders
         lines += ['',
                   f"Difference in {split} accuracy from `{rs[0]['run']}`, on the same {diffs[0][1]['n']} "
                   f"images (paired bootstrap 95% CI):", '']
-        lines += [f"- `{n}`: {x['difference']:+.3f} ({x['ci95'][0]:+.3f} to {x['ci95'][1]:+.3f})" for n,
-                  x in diffs]
+        lines += [f"- `{n}`: {x['difference']:+.3f} ({x['ci95'][0]:+.3f} to {x['ci95'][1]:+.3f})"
+                  for n, x in diffs]
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/12_report.ipynb #87f89afc

@@ -125,15 +125,14 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
             print(f"{len(alive) - len(todo)} trial(s) of {ep} epochs already in {fn}: skipped")
         trials = [(replace(cfg, epochs=ep, **{k: g[k] for k in ('lr', 'dropout', 'wd', 'bs')}),
                    g['trial']) for g in todo]
-        rows = _ray_trials(trials, address, gpus_per_trial, root, out, metric,
-                           kwargs) if backend == 'ray' else \
-               (run_trial(c, t, root, out, metric, **kwargs) for c, t in trials)
+        rows = (_ray_trials(trials, address, gpus_per_trial, root, out, metric, kwargs) if backend == 'ray'
+                else (run_trial(c, t, root, out, metric, **kwargs) for c, t in trials))
         for row in rows:
             _append_result(fn, row)
             if verbose:
                 print(f"{row['trial']} ({ep} epochs): {row['status']}"
                       + (f", {metric} {row['value']:.4f}" if row['status'] == 'done' else '')
-                              + f", {row['seconds']:.0f} s", flush=True)
+                      + f", {row['seconds']:.0f} s", flush=True)
     return _finish(read_results(fn), out, rungs, alive, metric, halving, len(grid)*cfg.epochs*n_train,
                    n_train, verbose)
 
@@ -148,8 +147,8 @@ def _finish(res, out, rungs, alive, metric, halving, full, n_train, verbose) -> 
     summary = {'winner': best[0], metric: float(final.set_index('trial').value[best[0]]), 'halving': halving,
                'compute_epoch_images': spent, 'full_grid_epoch_images': full}
     (out/'search.json').write_text(json.dumps(summary, indent=2) + '\n')
-    if verbose: print(f"Winner: {best[0]} ({metric} {summary[metric]:.4f}); saved to {out/'best'}; "
-                      f"compute {spent:,} epoch-images against {full:,} for the full grid")
+    if verbose: print(f"Winner: {best[0]} ({metric} {summary[metric]:.4f}); saved to {out/'best'}; compute "
+                      f"{spent:,} epoch-images against {full:,} for the full grid")
     return res.sort_values(['value', 'valid_loss'], ascending=[False, True], ignore_index=True)
 
 # %% ../nbs/09_search.ipynb #f1b55d9f
@@ -170,8 +169,8 @@ def _ray_trials(trials:list, address, gpus_per_trial:float, root, out, metric, k
         t = config['t']; return run_trial(TrainConfig(**t['cfg']), t['name'], root, out, metric, **kwargs)
     tuner = tune.Tuner(tune.with_resources(trainable,
                                            {'cpu': 1, **({'gpu': gpus_per_trial} if gpus else {})}),
-                       param_space={'t': tune.grid_search([{'cfg': asdict(c), 'name': n} for c,
-                                                           n in trials])},
+                       param_space={'t': tune.grid_search([{'cfg': asdict(c), 'name': n}
+                                                           for c, n in trials])},
                        tune_config=tune.TuneConfig(max_concurrent_trials=at_once),
                        run_config=tune.RunConfig(storage_path=str(Path(out).absolute()/'ray'), name='search',
                                                  verbose=0))

@@ -141,9 +141,10 @@ def check_manifest(manifest:pd.DataFrame, # Manifest read from disk
     root, fix = Path(path), "Delete the manifest to make a new split, or point to the data it was made from."
     disk = set(find_images(root).path) - set(ignore)
     new, gone = sorted(disk - set(manifest.path)), sorted(set(manifest.path) - disk)
-    if new or gone: raise ManifestError(f"The files under {str(root)!r} no longer match the manifest: "
-        + (f"{len(new)} new ({_listing(new)}) " if new else '')
-        + (f"{len(gone)} missing ({_listing(gone)}) " if gone else '') + fix)
+    if new or gone:
+        raise ManifestError(f"The files under {str(root)!r} no longer match the manifest: "
+                            + (f"{len(new)} new ({_listing(new)}) " if new else '')
+                            + (f"{len(gone)} missing ({_listing(gone)}) " if gone else '') + fix)
     # hashing only: no decoding
     changed = [p for p, h in zip(manifest.path, manifest.hash) if _file_hash(root/p) != h]
     if changed:
@@ -154,9 +155,8 @@ def check_manifest(manifest:pd.DataFrame, # Manifest read from disk
                                                  near_dup=near_dup).equals(manifest.split):
         raise ManifestError(
             f"The manifest's split is not the one seed {seed} and --near-dup {near_dup} give: it was made "
-            f"with "
-                            "other settings or edited by hand. Pass those settings, or delete the manifest "
-                            "to split again.")
+            f"with other settings or edited by hand. Pass those settings, or delete the manifest to split "
+            f"again.")
 
 def prepare_manifest(data:str|Path|None=None, # Data root; else `CXR_DATA`; else kagglehub's copy
                      out:str|Path='.', # Folder for `manifest.csv` (and `bad_files.csv`)
@@ -249,10 +249,8 @@ def cxr_data(data:str=None,
     r = duplicate_report(m, seed, near_dup)
     print(f"Duplicates: {r['files_in_groups']} files in {r['groups']} groups, each group in one split: "
           f"{r['byte_identical_extra']} byte-identical copies, {r['near_pairs']} near-duplicate pairs (at "
-          f"most {near_dup} bits apart), "
-          f"of which {r['labels_differ']} have different labels; a split by content hash alone would have "
-          f"put "
-          f"{r['crossed_without_grouping']} of these pairs in two splits.")
+          f"most {near_dup} bits apart), of which {r['labels_differ']} have different labels; a split by "
+          f"content hash alone would have put {r['crossed_without_grouping']} of these pairs in two splits.")
     if len(r['pairs']):
         r['pairs'].to_csv(Path(out)/'near_duplicates.csv', index=False, lineterminator='\n')
         print(f"  pairs listed in {Path(out)/'near_duplicates.csv'}, those with different labels first")

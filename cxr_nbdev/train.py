@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
 from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps,
-                            opt_name, out_folder, pick_device, save_figure)
+                   opt_name, out_folder, pick_device, save_figure)
 from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
@@ -143,7 +143,7 @@ class Checkpoint(TrackerCallback):
         if self.new_best: self.best_epoch = e; atomic_save(self.model.state_dict(), self.path/'best.pth')
         atomic_save(_plain({'model': self.model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': e,
                             'best': float(self.best), 'best_epoch': self.best_epoch}),
-                            self.path/'checkpoint.pth')
+                    self.path/'checkpoint.pth')
     def restore(self, model):
         "Load the kept epoch's weights into `model`."
         if self.keep == 'best' and (self.path/'best.pth').exists():
@@ -357,9 +357,8 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     a = {'name': cfg.arch, 'dropout': cfg.dropout, 'bn': cfg.bn}
     save_model(learn.model, out,
                {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
-                                  'arch': a,
-                                  'data': 'sample' if root == sample_path() else str(root.absolute()),
-                                  'train': asdict(cfg), 'metrics': metrics})
+                'arch': a, 'data': 'sample' if root == sample_path() else str(root.absolute()),
+                'train': asdict(cfg), 'metrics': metrics})
     calibrate_model(out, root, bs=cfg.bs, device=device)  # the checks of the trust chapter, into model.json
     save_figure(plot_history(hist), out/'curves.png', trim=False)  # laid out by tight_layout: no second pass
     for f in ('checkpoint.pth', 'best.pth'): (out/f).unlink(missing_ok=True)
@@ -387,15 +386,14 @@ def cxr_train(data:str=None,
     if not quiet:
         print(
             f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, "
-            f"{cfg.aug} augmentation"
-                        + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
+            f"{cfg.aug} augmentation" + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
     try:
         m = train_model(cfg, data, out, resume=resume, device=device, cache=not no_cache, num_workers=workers,
-                         low_memory=low_memory, progress=not quiet)
+                        low_memory=low_memory, progress=not quiet)
     except KeyboardInterrupt:
         raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
     print(
         f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy "
-        f"{m['valid_accuracy']:.4f}, "
-          f"macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of training. Saved to {out}")
+        f"{m['valid_accuracy']:.4f}, macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of "
+        f"training. Saved to {out}")
     print(trust_summary(json.loads((Path(out)/'model.json').read_text())))

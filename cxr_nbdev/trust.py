@@ -15,11 +15,11 @@ from scipy.special import log_softmax, logsumexp
 from sklearn.covariance import LedoitWolf
 from sklearn.metrics import roc_auc_score
 from .core import (Allowed, CxrError, SettingError, allow, check_setting, command, out_folder,
-                            save_figure)
+                   save_figure)
 from .data import load_xray
 from .model import NETWORKS
 from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs,
-                                 predict_dataloader, predictor, tta_predictions)
+                        predict_dataloader, predictor, tta_predictions)
 from fastai.callback.hook import Hook
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import store_true
@@ -119,14 +119,12 @@ def load_detector(fn:str|Path) -> LayerEnsemble:
     try:
         with np.load(fn, allow_pickle=False) as z:
             layers = [str(l) for l in z['layers']]
-            return LayerEnsemble(layers,
-                                 [Mahalanobis(z[f'means_{i}'],
-                                              z[f'precision_{i}']) for i in range(len(layers))], z['mu'],
-                                              z['sd'])
+            dets = [Mahalanobis(z[f'means_{i}'], z[f'precision_{i}']) for i in range(len(layers))]
+            return LayerEnsemble(layers, dets, z['mu'], z['sd'])
     except (OSError, ValueError, KeyError, EOFError) as e:
         raise ModelFileError(
-            f"Cannot read the out-of-distribution detector {str(fn)!r} ({type(e).__name__}): restore it, "
-                             f"or fit it again with `cxr-calibrate --model {Path(fn).parent}`.") from None
+            f"Cannot read the out-of-distribution detector {str(fn)!r} ({type(e).__name__}): restore it, or "
+            f"fit it again with `cxr-calibrate --model {Path(fn).parent}`.") from None
 
 # %% ../nbs/11a_trust.ipynb #23ac73af
 def pass_threshold(scores, # Scores of in-distribution images (the validation X-rays)
@@ -235,8 +233,8 @@ class Trust:
         if self.checked: return None
         return (
             f"note: {model_dir} has no out-of-distribution check, calibration or confidence threshold "
-            f"(trained before "
-                f"them): every image gets an answer. Add them with `cxr-calibrate --model {model_dir}`.")
+            f"(trained before them): every image gets an answer. Add them with `cxr-calibrate --model "
+            f"{model_dir}`.")
 
     def assess(self, probs:torch.Tensor, # (n, classes) calibrated probabilities
                logits:torch.Tensor, # (n, classes) raw outputs, from `model_outputs`
@@ -285,9 +283,8 @@ def package_images() -> list:
     import matplotlib, sklearn
     found = [(f'sklearn/{n}',
               Path(sklearn.__file__).parent/'datasets'/'images'/n) for n in ('china.jpg', 'flower.jpg')]
-    found += [(f'matplotlib/{n}',
-               Path(matplotlib.get_data_path())/'sample_data'/n)
-               for n in ('grace_hopper.jpg', 'Minduka_Present_Blue_Pack.png', 'logo2.png')]
+    found += [(f'matplotlib/{n}', Path(matplotlib.get_data_path())/'sample_data'/n)
+              for n in ('grace_hopper.jpg', 'Minduka_Present_Blue_Pack.png', 'logo2.png')]
     try: import skimage.data
     except ImportError: pass
     else: found += [(f'skimage/{n}', Path(skimage.data.__file__).parent/n) for n in _SKIMAGE]
@@ -339,8 +336,8 @@ def ood_study(tm:TrainedModel, # A loaded model folder with its checks
     summary = {'n_test': len(x), 'n_not_xray': len(o), 'threshold': tr.threshold,
                'auroc': float(roc_auc_score(np.r_[np.zeros(len(x)), np.ones(len(o))],
                                             np.r_[x.ood_score, o.ood_score])),
-               **{f"flagged_{k.lower().replace(' ', '_').replace('-', '')}": float(g.ood.mean()) for k,
-                  g in t.groupby('kind')}}
+               **{f"flagged_{k.lower().replace(' ', '_').replace('-', '')}": float(g.ood.mean())
+                  for k, g in t.groupby('kind')}}
     return t, summary
 
 # %% ../nbs/11a_trust.ipynb #7efc731f
@@ -396,10 +393,9 @@ def trust_summary(k:dict) -> str:
     s = k['selective']
     return (
         f"Temperature {k['temperature']:.3f}; not a chest X-ray above score {k['ood']['threshold']:.1f} "
-        f"({k['ood']['pass_rate']:.0%} of "
-            f"validation X-rays pass); not sure below {s['min_confidence']:.3f} ({s['valid_coverage']:.0%} "
-            f"of validation images "
-            f"answered, for {s['target_accuracy']:.0%} accuracy).")
+        f"({k['ood']['pass_rate']:.0%} of validation X-rays pass); not sure below {s['min_confidence']:.3f} "
+        f"({s['valid_coverage']:.0%} of validation images answered, for {s['target_accuracy']:.0%} "
+        f"accuracy).")
 
 @command
 def cxr_calibrate(model:str='runs/model', # Folder written by cxr-train
@@ -435,9 +431,9 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
     print(
         f"AUROC {s['auroc']:.3f} ({s['n_test']} test X-rays against {s['n_not_xray']} images that are not "
         f"X-rays); flagged: "
-          + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}" for k,
-                      v in s.items() if k.startswith('flagged_'))
-          + f". Wrote {out}")
+        + ', '.join(f"{k.removeprefix('flagged_').replace('_', ' ')} {v:.0%}"
+                    for k, v in s.items() if k.startswith('flagged_'))
+        + f". Wrote {out}")
     if compare:
         c = compare_detectors(tm, data, bs)
         c.to_csv(out/'detectors.csv', index=False, lineterminator='\n')

@@ -8,8 +8,7 @@ ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--d
         '--disable-sync']
 NO_BROWSER = (
     'no Chromium found: install one (Debian/Ubuntu: apt-get install chromium; or `playwright install '
-    'chromium`), '
-              'or point CXR_CHROMIUM to its executable')
+    'chromium`), or point CXR_CHROMIUM to its executable')
 
 def chromium_path():
     """`CXR_CHROMIUM`, else the first of chromium, chromium-browser, google-chrome on PATH; None leaves it to

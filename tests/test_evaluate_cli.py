@@ -111,8 +111,7 @@ def test_predict_json_flags_a_photo_and_an_old_model_still_predicts(model_dir, m
     assert 'not a chest X-ray? (score' in text, text
     old = tmp_path/'old'; shutil.copytree(model_dir, old, ignore=shutil.ignore_patterns('eval-*', 'ood.npz'))
     cfg = json.loads((old/'model.json').read_text())
-    (old/'model.json').write_text(json.dumps({k: v for k,
-                                              v in cfg.items()
+    (old/'model.json').write_text(json.dumps({k: v for k, v in cfg.items()
                                               if k not in ('temperature', 'ood', 'selective')}))
     r = run_cli('cxr-predict', xray, '--model', old, '--json')
     line = json.loads(r.stdout)

@@ -40,9 +40,8 @@ def test_saved_model_predicts_the_same_in_a_fresh_process(mini, tmp_path):
             '--quiet')
     m = pd.read_csv(out/'manifest.csv')
     files = [str(mini/p) for p in m[m.split == 'test'].path[:8]]
-    code = ("import sys, json; from cxr_nbdev.inference import load_model, predict_files; "
-            "model, cfg = load_model(sys.argv[1]); print(json.dumps(predict_files(model, cfg, "
-            "sys.argv[2:]).tolist()))")
+    code = ("import sys, json; from cxr_nbdev.inference import load_model, predict_files; model, cfg = "
+            "load_model(sys.argv[1]); print(json.dumps(predict_files(model, cfg, sys.argv[2:]).tolist()))")
     a, b = (subprocess.run([sys.executable, '-c', code, str(out), *files], capture_output=True, text=True,
                            check=True).stdout for _ in range(2))
     pa, pb = json.loads(a), json.loads(b)
