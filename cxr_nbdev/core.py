@@ -39,6 +39,7 @@ class Allowed:
     open_lo:bool = False # `lo` itself is not allowed
     open_hi:bool = False # `hi` itself is not allowed
     choices:Callable|None = None # A function giving the allowed values, read when asked
+    optional:bool = False # None is allowed too: another setting decides
 
     def describe(self) -> str:
         "The rule in words, as `--help` shows it."
@@ -53,6 +54,7 @@ class Allowed:
 
     def check(self, name:str, v):
         "`v`, if it is allowed; else `SettingError` naming the setting."
+        if v is None and self.optional: return v
         k, number = self.kind, isinstance(v, (int, float)) and not isinstance(v, bool)
         # math.isfinite fails on ints past 1e308
         ok = {bool: isinstance(v, bool), int: number and isinstance(v, int),
@@ -109,8 +111,9 @@ def settings_options(parser, # An `argparse.ArgumentParser`
     docs = docments(settings, full=True)
     for f in fields(settings):
         if f.name in skip: continue
-        anno = (docs[f.name]['anno'] if isinstance(docs[f.name]['anno'],
-                                                   str) else docs[f.name]['anno'].__name__)
+        # the declared rule's type, else the annotation's
+        anno = (SETTINGS[f.name].kind.__name__ if f.name in SETTINGS
+                else a if isinstance(a := docs[f.name]['anno'], str) else a.__name__)
         kind = {'int': int, 'float': float, 'bool': bool_arg, 'str': str}[anno]
         rule = '; '.join(filter(None,
                                 (SETTINGS[f.name].describe() if f.name in SETTINGS else '',

@@ -96,6 +96,8 @@ def _problem(cfg) -> tuple|None:
                f"one of {', '.join(AUGMENTATIONS)}"),
               ('train.seed', not isinstance(t, dict) or _num(t.get('seed', 42), 0, 2**32 - 1, integer=True),
                'an integer from 0'),
+              ('train.split_seed', not isinstance(t, dict) or t.get('split_seed') is None
+               or _num(t['split_seed'], 0, 2**32 - 1, integer=True), 'an integer from 0, or null'),
               ('train.near_dup', not isinstance(t, dict) or _num(t.get('near_dup', 0), 0, 256, integer=True),
                'an integer in [0, 256]'),
               ('data', isinstance(cfg.get('data', ''), str), 'a folder name'),
@@ -294,7 +296,8 @@ class TrainedModel:
         root = get_data_path(data or self.config.get('data'))
         if split == 'all': return scan_images(root)[0][['path', 'label']], root
         try:
-            m = prepare_manifest(root, self.path, seed=train.get('seed', 42),
+            seed = train.get('seed', 42) if train.get('split_seed') is None else train['split_seed']
+            m = prepare_manifest(root, self.path, seed=seed,
                                  near_dup=train.get('near_dup', NEAR_DUP))
         except ManifestError as e:
             if data is None: raise

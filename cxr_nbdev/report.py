@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Annotated
 import numpy as np, pandas as pd
 from .core import Allowed, CxrError, allow, command
-from .inference import ModelFileError, ModelNotFoundError, check_model_config
+from .inference import ModelFileError, ModelNotFoundError, check_model_config, load_model
+from .model import n_params
 from .train import PRESETS, TrainConfig, epoch_minutes
 from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['changes', 'train_command', 'minutes_to', 'run_summary', 'paired_difference', 'results_table', 'cxr_report']
+__all__ = ['changes', 'train_command', 'minutes_to', 'run_summary', 'paired_difference', 'results_table', 'headline_table',
+           'cxr_report']
 
 # %% ../nbs/12_report.ipynb #4d693014
 def changes(train:dict) -> dict:
@@ -79,6 +81,9 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
             'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
             'recall': {c: v['recall'] for c, v in m['per_class'].items()},
             'tta_accuracy': tta.get('accuracy'), 'tta_macro_f1': tta.get('macro_f1'),
+            'tta_macro_f1_ci95': tta.get('macro_f1_ci95'), 'tta_accuracy_ci95': tta.get('accuracy_ci95'),
+            'speed': m.get('speed'), 'tta_speed': tta.get('speed'),
+            'seed': train.get('seed', 42), 'split_seed': train.get('split_seed'),
             'train_minutes': cfg['metrics']['train_minutes'], 'minutes_to_target': minutes_to(hist, target),
             'command': train_command(train, run, data_as or cfg.get('data', '?')),
             'predictions': run/f'eval-{split}'/'predictions.csv'}
@@ -130,6 +135,48 @@ def results_table(runs:list, # Run folders
                   for n, x in diffs]
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/12_report.ipynb #8654ce76
+def _recipe(r:dict) -> str:
+    "A run's network and recipe, without its seeds."
+    pre, *rest = r['recipe'].split(', ')
+    rest = [c for c in rest if not c.startswith(('seed ', 'split_seed '))]
+    return ', '.join([r['model'] if pre == r['model'] else f"{r['model']}, {pre} preset"] + rest)
+
+def _spread(vals:list, cis:list) -> str:
+    "One run's figure with its 95% CI, or several runs' mean ± standard deviation."
+    if len(vals) == 1: return _ci(vals[0], cis[0])
+    return f"{np.mean(vals):.3f} ± {np.std(vals, ddof=1):.3f} ({len(vals)} seeds)"
+
+def _ms(speeds:list) -> str:
+    "Mean milliseconds per image of evaluations, with the device where it is not the CPU."
+    if not all(speeds): return '–'
+    devices = sorted({s['device'] for s in speeds} - {'cpu'})
+    ms = np.mean([s['ms_per_image'] for s in speeds])
+    return f"{ms:.1f}" + (f" ({', '.join(devices)})" if devices else '')
+
+def headline_table(runs:list, # Run folders; runs that differ only in seed become one row
+                   split:str='test') -> str:
+    "Model, accuracy, macro-F1, training minutes, time per image and parameters, as markdown."
+    groups = {}
+    for run in runs:
+        r = run_summary(run, split) | {'params': n_params(load_model(run)[0])}
+        key = (_recipe(r), r['seed'] if r['split_seed'] is None else r['split_seed'])
+        groups.setdefault(key, []).append(r)
+    head = ['model', f'{split} accuracy (95% CI)', f'{split} macro-F1', 'CPU training min', 'ms per image',
+            'parameters']
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
+    for (label, _), g in groups.items():
+        for suffix, pre, speed in (('', 'test_', 'speed'), (' with TTA', 'tta_', 'tta_speed')):
+            if any(r[pre + 'accuracy'] is None for r in g): continue
+            cells = [label + suffix,
+                     _spread([r[pre + 'accuracy'] for r in g], [r[pre + 'accuracy_ci95'] for r in g]),
+                     _spread([r[pre + 'macro_f1'] for r in g], [r[pre + 'macro_f1_ci95'] for r in g]),
+                     f"{np.mean([r['train_minutes'] for r in g]):.1f}", _ms([r[speed] for r in g]),
+                     f"{g[0]['params']:,}"]
+            lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 # %% ../nbs/12_report.ipynb #87f89afc
 allow(target=Allowed(float, 0, 1))
 
@@ -139,9 +186,12 @@ def cxr_report(runs:Annotated[str, 'Run folders written by cxr-train and cxr-eva
                target:float=0.75, # Validation accuracy for the time-to-accuracy column
                data_as:str=None, # Name the data folder this way in the commands (default: as recorded)
                out:str=None, # Also write the table to this markdown file
+               # The six-column headline table instead, runs that differ only in seed as one row
+               brief:store_true=False,
               ):
     """Print the results table of trained and evaluated runs, with their commands and paired differences in
     accuracy."""
-    t = results_table([runs] if isinstance(runs, str) else list(runs), split, target, data_as)
+    runs = [runs] if isinstance(runs, str) else list(runs)
+    t = headline_table(runs, split) if brief else results_table(runs, split, target, data_as)
     print(t, end='')
     if out: Path(out).write_text(t)

@@ -107,7 +107,7 @@ def grid_search(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_D
     # absolute: Ray runs trials in other folders
     root, out = get_data_path(data).absolute(), Path(out).absolute()
     out_folder(out)
-    manifest = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
+    manifest = prepare_manifest(root, out, seed=cfg.split_on, near_dup=cfg.near_dup)
     n_train = int((manifest.split == 'train').sum())
     grid, fn = make_grid(lrs, dropouts, wds, bss), out/'results.csv'
     by_name = {g['trial']: g for g in grid}

@@ -50,7 +50,8 @@ allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(flo
       freeze_epochs=Allowed(int, 0, 1000), mix=Allowed(str, choices=lambda: MIXES),
       label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048),
       keep=Allowed(str, choices=lambda: ('best', 'last')), patience=Allowed(int, 0, 10_000),
-      preset=Allowed(str))  # dropout or smoothing of 1: every unit dropped, or no label left
+      preset=Allowed(str), split_seed=Allowed(int, 0, 2**32 - 1, optional=True))
+# a dropout or smoothing of 1: every unit dropped, or no label left
 
 @dataclass
 class TrainConfig:
@@ -75,9 +76,16 @@ class TrainConfig:
     keep:str = 'best' # The epoch to keep: the best by validation loss, or the last
     patience:int = 0 # Stop after this many epochs without a better validation loss (0: never)
     seed:int = 42 # Seed of the split, the initial weights and the batches
+    # Seed of the split alone, for runs of several seeds on one split; unset (None), `seed` decides
+    split_seed:int|None = None
     near_dup:int = NEAR_DUP # Near-duplicate threshold of the split, in bits
 
     def __post_init__(self): self.check()
+
+    @property
+    def split_on(self) -> int:
+        "The seed of the split."
+        return self.seed if self.split_seed is None else self.split_seed
 
     def check(self):
         """This config, if every setting has the type and a value the project can use; the error names the
@@ -328,7 +336,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     ckpt = _resume(out, cfg, resume)
     if manifest is not None and not (out/'manifest.csv').exists():
         shutil.copyfile(manifest, out/'manifest.csv')
-    m = prepare_manifest(root, out, seed=cfg.seed, near_dup=cfg.near_dup)
+    m = prepare_manifest(root, out, seed=cfg.split_on, near_dup=cfg.near_dup)
     for w in split_warnings(m): print(f'warning: {w}', file=sys.stderr)
     set_seed(cfg.seed, reproducible=True)
     stats = input_stats(cfg.arch)
