@@ -65,6 +65,26 @@ def test_lines_at_most_110_characters(tmp_path):
     (tmp_path/'x.py').write_text('x = 1\n' + 'y = ' + '1' * (MAX_LINE - 3) + '\n')
     assert long_lines([tmp_path/'x.py']) == [('x.py', 'y = ' + '1' * 56, MAX_LINE + 1)]
 
+def unshown_names(nb:Path) -> list:
+    """The names a chapter exports (its module's `__all__`) that appear nowhere in it outside the export cell
+    that defines them: no example, no test, no prose; a command may appear as its `cxr-...` name."""
+    cells = read_nb(nb).cells
+    mod = next(c.source.split()[-1] for c in cells if c.source.startswith('#| default_exp'))
+    text = (ROOT/'cxr_nbdev'/f'{mod}.py').read_text()
+    names = re.findall(r"'(\w+)'", re.search(r'^__all__ = \[(.*?)\]', text, re.S | re.M).group(1))
+    out = []
+    for n in (n for n in names if not n.isupper()):  # constants are shown with the code that reads them
+        alt = '|'.join(map(re.escape, (n, n.replace('_', '-'))))
+        word = re.compile(r'(?<![\w-])(' + alt + r')(?![\w-])')
+        home = [c for c in cells if c.source.startswith('#| export') and re.search(
+            r'^(?:class|def) ' + re.escape(n) + r'\b|^' + re.escape(n) + r'\s*=', c.source, re.M)]
+        if not any(word.search(c.source) for c in cells if c not in home): out.append(n)
+    return out
+
+def test_every_export_is_shown_in_its_chapter():
+    for nb in sorted(NBS.glob('[0-9]*.ipynb')):
+        assert not unshown_names(nb), f'{nb.name}: no example or mention of {unshown_names(nb)}'
+
 def test_no_links_to_sites_that_do_not_exist():
     for fn, text in markdown_texts(): assert 'github.io' not in text, fn
     for fn in [ROOT/'pyproject.toml', NBS/'nbdev.yml', *sorted((ROOT/'cxr_nbdev').glob('*.py'))]:
