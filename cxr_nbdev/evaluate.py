@@ -16,18 +16,19 @@ from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
-from .trust import Trust, aurc, risk_coverage, selective_accuracy, trusted_predictions
+from .trust import (Trust, aurc, combine_assessments, ensemble_members, risk_coverage, selective_accuracy,
+                             trusted_predictions)
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'top1_accuracy', 'macro_f1',
-           'prediction_metrics', 'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage',
+__all__ = ['MODEL_OPTION', 'interpretation', 'calibration_bins', 'expected_calibration_error', 'bootstrap_ci', 'top1_accuracy',
+           'macro_f1', 'prediction_metrics', 'plot_confusion', 'plot_reliability', 'selective_metrics', 'plot_coverage',
            'plot_gallery', 'plot_examples', 'lung_audit', 'lung_summary', 'trust_metrics', 'evaluate_run',
            'cxr_evaluate', 'cxr_predict']
 
 # %% ../nbs/11_evaluate.ipynb #2668cb12
-def interpretation(tm:TrainedModel, # A loaded model folder
+def interpretation(tm:TrainedModel|list, # A loaded model folder, or an ensemble's, from `ensemble_members`
                    rows:pd.DataFrame, # Images to evaluate: `path` and `label`
                    root:str|Path, # Folder the paths are relative to
                    bs:int=64, # Batch size
@@ -35,11 +36,14 @@ def interpretation(tm:TrainedModel, # A loaded model folder
                    progress:bool=False, # Progress bar
                   ) -> ClassificationInterpretation:
     """fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs`, `decoded`
-    and `trust` of one pass."""
-    dl = tm.dataloader(rows.reset_index(drop=True), root, bs)
-    a = trusted_predictions(tm, dl, tta, progress)
+    and `trust` of one pass; of an ensemble, the first member's with the ensemble's answers."""
+    tms = list(tm) if isinstance(tm, (list, tuple)) else [tm]
+    dls = [m.dataloader(rows.reset_index(drop=True), root, bs) for m in tms]
+    a = combine_assessments([trusted_predictions(m, dl, tta, progress) for m, dl in zip(tms, dls)],
+                            [Trust.of(m) for m in tms])
     losses = torch.nn.functional.nll_loss(a.probs.clamp(min=1e-12).log(), a.targs, reduction='none')
-    interp = ClassificationInterpretation(predictor(tm.model, dl, tm.temperature), dl, losses)
+    dl = dls[0]
+    interp = ClassificationInterpretation(predictor(tms[0].model, dl, tms[0].temperature), dl, losses)
     interp.preds, interp.targs, interp.decoded, interp.trust = a.probs, a.targs, a.probs.argmax(1), a
     return interp
 
@@ -284,6 +288,25 @@ def lung_summary(audit:pd.DataFrame, # From `lung_audit`
             'per_class': {c: _lung_stats(g, n_boot, seed) for c, g in audit.groupby('label')}}
 
 # %% ../nbs/11_evaluate.ipynb #78267271
+def _check_ensemble(tms:list, rows:pd.DataFrame, data, split:str, out):
+    "Refuse an ensemble whose members were trained on other splits (a test image could be one's training image)."
+    if out is None:
+        raise SettingError("An ensemble needs a folder of its own for its reports: give --out.")
+    for m in tms[1:]:
+        if split != 'all' and set(m.images(data, split)[0].path) != set(rows.path):
+            raise SettingError(
+                f"{m.path} was trained on another split than {tms[0].path}, so some of the {split} images were "
+                f"its training images. Train the members with the same --split-seed, or evaluate them with "
+                f"--data OTHER --split all.")
+
+def _ensemble_keys(tms:list, m:dict) -> dict:
+    "What `metrics.json` says of an ensemble: its members and their checks."
+    trs = [Trust.of(x) for x in tms]
+    members = [str(x.path) for x in tms]
+    return {'model': members, 'temperature': [t.temperature for t in trs],
+            'ood': {**m['ood'], 'checked': all(t.checked for t in trs), 'threshold': [t.threshold for t in trs]},
+            'selective': {**m['selective'], 'min_confidence': float(np.mean([t.min_confidence for t in trs]))}}
+
 def _nll(probs, targets) -> float:
     return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
 
@@ -314,10 +337,12 @@ def _predictions(rows, probs, interp, audit, classes) -> pd.DataFrame:
                             if len(audit) else np.nan)
     return pred
 
-def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
+def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a list of them: an ensemble
                  data:str|Path|None=None, # Data folder; default the one the model was trained on
                  split:str='test', # `test`, `valid` or `train` of its manifest, or `all` images under `data`
-                 out:str|Path|None=None, # Folder for the report; default `model_dir/eval-<split>[-tta]`
+                 # Folder for the report; default `model_dir/eval-<split>[-tta]`. An ensemble's own folder,
+                 # which holds `ensemble.json` and the reports in `eval-<split>[-tta]`, as a model folder does
+                 out:str|Path|None=None,
                  bs:int=64, # Batch size
                  tta:bool=False, # Test-time augmentation
                  n_boot:int=1000, # Bootstrap resamples
@@ -326,18 +351,28 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
                  # Draw the pictures; False writes the metrics, report and predictions alone
                  figures:bool=True,
                 ) -> dict:
-    "Evaluate a saved model and write metrics, report, predictions and pictures into `out`."
-    tm = TrainedModel(model_dir, device)
+    """Evaluate a saved model, or an ensemble, and write metrics, report, predictions and pictures into `out`;
+    an ensemble's Grad-CAM maps are its first member's."""
+    dirs = list(model_dir) if isinstance(model_dir, (list, tuple)) else [model_dir]
+    tms = ensemble_members(dirs, device)
+    tm = tms[0]
     rows, root = tm.images(data, split)
-    out = out_folder(out or Path(model_dir)/f"eval-{split}{'-tta' if tta else ''}")
+    report = f"eval-{split}{'-tta' if tta else ''}"
+    if len(tms) > 1:
+        _check_ensemble(tms, rows, data, split, out)
+        (out_folder(out)/'ensemble.json').write_text(
+            _json.dumps({'members': [str(x.path) for x in tms], 'classes': tm.classes}, indent=2) + '\n')
+        out = Path(out)/report
+    out = out_folder(out or Path(dirs[0])/report)
     start = time.perf_counter()
-    interp = interpretation(tm, rows, root, bs, tta, progress)
+    interp = interpretation(tms, rows, root, bs, tta, progress)
     # from reading the files to the calibrated answers and the trust checks
     speed = {'ms_per_image': round(1000*(time.perf_counter() - start)/max(1, len(rows)), 2),
              'device': str(tm.device), 'threads': torch.get_num_threads(), 'bs': bs}
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
     m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
-         'split': split, 'tta': tta, 'model': str(model_dir), 'data': str(root), 'speed': speed}
+         'split': split, 'tta': tta, 'model': str(dirs[0]), 'data': str(root), 'speed': speed}
+    if len(tms) > 1: m |= _ensemble_keys(tms, m)
     if (tm.path/'manifest.csv').exists():
         m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
     audit = lung_audit(interp, tm.model, rows, root)
@@ -366,11 +401,17 @@ def evaluate_run(model_dir:str|Path, # Folder written by `cxr-train`
     return m
 
 # %% ../nbs/11_evaluate.ipynb #4d7a38ca
+MODEL_OPTION = Annotated[str, 'Folder written by cxr-train (default runs/model); give it more than once for an '
+                               'ensemble, which averages the members\' calibrated probabilities',
+                         {'action': 'append'}]
+
 @command
-def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
+def cxr_evaluate(model:MODEL_OPTION=None,
                  data:str=None, # Data folder; default the one the model was trained on
                  split:str='test', # A split of the model's manifest, or all: every image under --data
-                 out:str=None, # Report folder; default MODEL/eval-SPLIT (-tta with --tta)
+                 # Report folder; default MODEL/eval-SPLIT (-tta with --tta). For an ensemble, its folder:
+                 # ensemble.json, and the reports in eval-SPLIT[-tta]
+                 out:str=None,
                  bs:int=64, # Batch size
                  tta:store_true=False, # Test-time augmentation: average over augmented views of each image
                  device:str='auto', # auto, cpu, cuda or mps
@@ -381,7 +422,9 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
     """Evaluate a trained model: metrics with confidence intervals, calibration, confusion matrix, Grad-CAM,
     errors, Grad-CAM in the lungs."""
     import matplotlib; matplotlib.use('Agg')
-    m = evaluate_run(model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet,
+    models = model if isinstance(model, list) else [model or 'runs/model']
+    model = models[0]
+    m = evaluate_run(models if len(models) > 1 else model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet,
                      figures=not no_figures)
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
     print(
@@ -409,7 +452,8 @@ def cxr_evaluate(model:str='runs/model', # Folder written by cxr-train
     else:
         print(
             "Grad-CAM in the lungs: not measured, no image here has a lung mask (<Class>/masks/<name>.png).")
-    print(f"Wrote {out or Path(model)/(f'eval-{split}' + ('-tta' if tta else ''))}")
+    report = f"eval-{split}{'-tta' if tta else ''}"
+    print(f"Wrote {Path(out)/report if len(models) > 1 else out or Path(model)/report}")
 
 # %% ../nbs/11_evaluate.ipynb #641e136a
 def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool, score:float,
@@ -424,7 +468,7 @@ allow(min_confidence=Allowed(float, 0, 1))
 
 @command
 def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'}],
-                model:str='runs/model', # Folder written by cxr-train
+                model:MODEL_OPTION=None,
                 cam:str=None, # Write Grad-CAM overlays to this PNG
                 # One JSON object per line (path, label, probs, uncertain, ood, ood_score) instead of text
                 json:store_true=False,
@@ -440,23 +484,28 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     import matplotlib.pyplot as plt
     files = [images] if isinstance(images, str) else list(images)
     if cam: cam = figure_file(cam, '--cam')  # a name it cannot write is refused before any work
-    tm = TrainedModel(model, device); tr = Trust.of(tm)
-    if note := tr.note(model): print(note, file=sys.stderr)
+    tms = ensemble_members(model if isinstance(model, list) else [model or 'runs/model'], device)
+    tm, trs = tms[0], [Trust.of(m) for m in tms]
+    for m, t in zip(tms, trs):
+        if note := t.note(m.path): print(note, file=sys.stderr)
+    tr = trs[0]
     good, loaded, failed = [], [], []
     # decode each file once: a bad one is named here, the good ones go on to the model as images
     for f in files:
         try: loaded.append(load_xray(f)); good.append(f)
         except FileNotFoundError: failed.append(f"{f}: no such file")
         except Exception as e: failed.append(f"{f}: {describe_image_error(e, Path(f).stat().st_size)}")
+    checked = all(t.checked for t in trs)
     if good:
-        a = tr.assess(*predict_files(tm.model, tm.config, loaded, bs=32, tta=tta, outputs=True))
+        a = combine_assessments([t.assess(*predict_files(m.model, m.config, loaded, bs=32, tta=tta, outputs=True))
+                                 for m, t in zip(tms, trs)], trs)
         if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
         for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
             if json:
                 print(_json.dumps({'path': f, 'label': tm.classes[int(p.argmax())],
                                    'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
-                                   'uncertain': bool(u), 'ood': bool(o) if tr.checked else None,
-                                   'ood_score': round(float(s), 3) if tr.checked else None}))
+                                   'uncertain': bool(u), 'ood': bool(o) if checked else None,
+                                   'ood_score': round(float(s), 3) if checked else None}))
             else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
         if cam:
             xs = torch.cat([b[0] for b in predict_dataloader(loaded, tm.config, bs=32, device=tm.device)])

@@ -51,8 +51,9 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
                 target:float=0.75, # Validation accuracy for the time to accuracy
                 data_as:str|None=None, # Name the data folder this way in the command
                ) -> dict:
-    "What the results table says about one run."
+    "What the results table says about one run, or about an ensemble's folder."
     run = Path(run)
+    if (run/'ensemble.json').exists(): return _ensemble_summary(run, split, target, data_as)
     if not (run/'model.json').exists():
         raise ModelNotFoundError(f"No model.json in {str(run)!r}: give folders that cxr-train wrote.")
     try: cfg = check_model_config(json.loads((run/'model.json').read_bytes()), run/'model.json')
@@ -88,6 +89,39 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
             'command': train_command(train, run, data_as or cfg.get('data', '?')),
             'predictions': run/f'eval-{split}'/'predictions.csv'}
 
+def _recipe(r:dict) -> str:
+    "A run's network and recipe, without its seeds."
+    if r['recipe'] == 'ensemble': return r['model']
+    pre, *rest = r['recipe'].split(', ')
+    rest = [c for c in rest if not c.startswith(('seed ', 'split_seed '))]
+    return ', '.join([r['model'] if pre == r['model'] else f"{r['model']}, {pre} preset"] + rest)
+
+def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> dict:
+    "`run_summary` of an ensemble's folder, from its members' summaries and its own evaluations."
+    try: members = [str(m) for m in json.loads((run/'ensemble.json').read_text())['members']]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        raise ModelFileError(f"{str(run/'ensemble.json')!r} is not an ensemble file that cxr-evaluate wrote.") from None
+    ms = [run_summary(m, split, target, data_as) for m in members]
+    ev = run/f'eval-{split}'/'metrics.json'
+    if not ev.exists():
+        raise ModelNotFoundError(f"No eval-{split}/metrics.json in {str(run)!r}: evaluate the ensemble again.")
+    m, tta_fn = json.loads(ev.read_text()), run/f'eval-{split}-tta'/'metrics.json'
+    tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
+    kinds = list(dict.fromkeys(_recipe(x) for x in ms))
+    return {'run': run.name, 'model': f"ensemble of {len(ms)}: " + ' + '.join(kinds), 'recipe': 'ensemble',
+            'size': None, 'epochs': None, 'valid_accuracy': None, 'valid_macro_f1': None,
+            'test_accuracy': m['accuracy'], 'test_accuracy_ci95': m['accuracy_ci95'],
+            'test_macro_f1': m['macro_f1'], 'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
+            'recall': {c: v['recall'] for c, v in m['per_class'].items()},
+            'tta_accuracy': tta.get('accuracy'), 'tta_macro_f1': tta.get('macro_f1'),
+            'tta_macro_f1_ci95': tta.get('macro_f1_ci95'), 'tta_accuracy_ci95': tta.get('accuracy_ci95'),
+            'speed': m.get('speed'), 'tta_speed': tta.get('speed'), 'seed': None,
+            'split_seed': ms[0]['seed'] if ms[0]['split_seed'] is None else ms[0]['split_seed'],
+            'train_minutes': round(sum(x['train_minutes'] for x in ms), 2), 'minutes_to_target': None,
+            'command': 'cxr-evaluate ' + ' '.join(f'--model {x}' for x in members) + f' --out {run}',
+            'predictions': run/f'eval-{split}'/'predictions.csv', 'members': ms,
+            'params': None}
+
 # %% ../nbs/12_report.ipynb #e2b95ccc
 def paired_difference(a:str|Path|pd.DataFrame, # `predictions.csv` of run A (or its frame)
                       b:str|Path|pd.DataFrame, # `predictions.csv` of run B
@@ -103,6 +137,7 @@ def paired_difference(a:str|Path|pd.DataFrame, # `predictions.csv` of run A (or 
 
 # %% ../nbs/12_report.ipynb #7c2c448c
 def _ci(v, ci): return f'{v:.3f} ({ci[0]:.3f}–{ci[1]:.3f})'
+def _f(v, fmt='.3f'): return '–' if v is None else format(v, fmt)
 
 def results_table(runs:list, # Run folders
                   split:str='test', target:float=0.75, data_as:str|None=None, n_boot:int=1000) -> str:
@@ -114,15 +149,14 @@ def results_table(runs:list, # Run folders
             'ECE', f'{split} accuracy / macro-F1 with TTA', 'train min', f'min to {target:g} valid accuracy']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
     for r in rs:
-        cells = [f"`{r['run']}`", r['model'], r['recipe'], r['epochs'], f"{r['valid_accuracy']:.3f}",
-                 f"{r['valid_macro_f1']:.3f}", _ci(r['test_accuracy'], r['test_accuracy_ci95']),
+        cells = [f"`{r['run']}`", r['model'], r['recipe'], _f(r['epochs'], 'd'), _f(r['valid_accuracy']),
+                 _f(r['valid_macro_f1']), _ci(r['test_accuracy'], r['test_accuracy_ci95']),
                  _ci(r['test_macro_f1'], r['test_macro_f1_ci95']),
                  ' / '.join(f"{r['recall'].get(c, float('nan')):.2f}" for c in classes), f"{r['ece']:.3f}",
                  '–' if r['tta_accuracy'] is None
                  else f"{r['tta_accuracy']:.3f} ({r['tta_accuracy'] - r['test_accuracy']:+.3f}) / "
                       f"{r['tta_macro_f1']:.3f} ({r['tta_macro_f1'] - r['test_macro_f1']:+.3f})",
-                 f"{r['train_minutes']:.1f}",
-                 '–' if r['minutes_to_target'] is None else f"{r['minutes_to_target']:.1f}"]
+                 f"{r['train_minutes']:.1f}", _f(r['minutes_to_target'], '.1f')]
         lines.append('| ' + ' | '.join(str(c) for c in cells) + ' |')
     lines += ['', '```bash'] + [r['command'] for r in rs] + ['```']
     diffs = [(r['run'], paired_difference(rs[0]['predictions'], r['predictions'], n_boot)) for r in rs[1:]]
@@ -133,15 +167,16 @@ def results_table(runs:list, # Run folders
                   f"images (paired bootstrap 95% CI):", '']
         lines += [f"- `{n}`: {x['difference']:+.3f} ({x['ci95'][0]:+.3f} to {x['ci95'][1]:+.3f})"
                   for n, x in diffs]
+    for r in (r for r in rs if 'members' in r):  # an ensemble against its best member, chosen on validation
+        best = max(r['members'], key=lambda x: x['valid_accuracy'])
+        x = paired_difference(best['predictions'], r['predictions'], n_boot)
+        if x is not None:
+            lines += ['', f"`{r['run']}` minus its best member on validation, `{best['run']}`, in {split} "
+                          f"accuracy: {x['difference']:+.3f} (paired bootstrap 95% CI {x['ci95'][0]:+.3f} to "
+                          f"{x['ci95'][1]:+.3f})."]
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/12_report.ipynb #8654ce76
-def _recipe(r:dict) -> str:
-    "A run's network and recipe, without its seeds."
-    pre, *rest = r['recipe'].split(', ')
-    rest = [c for c in rest if not c.startswith(('seed ', 'split_seed '))]
-    return ', '.join([r['model'] if pre == r['model'] else f"{r['model']}, {pre} preset"] + rest)
-
 def _spread(vals:list, cis:list) -> str:
     "One run's figure with its 95% CI, or several runs' mean ± standard deviation."
     if len(vals) == 1: return _ci(vals[0], cis[0])
@@ -159,7 +194,9 @@ def headline_table(runs:list, # Run folders; runs that differ only in seed becom
     "Model, accuracy, macro-F1, training minutes, time per image and parameters, as markdown."
     groups = {}
     for run in runs:
-        r = run_summary(run, split) | {'params': n_params(load_model(run)[0])}
+        r = run_summary(run, split)
+        r['params'] = sum(n_params(load_model(m)[0]) for m in
+                          (json.loads((Path(run)/'ensemble.json').read_text())['members'] if 'members' in r else [run]))
         key = (_recipe(r), r['seed'] if r['split_seed'] is None else r['split_seed'])
         groups.setdefault(key, []).append(r)
     head = ['model', f'{split} accuracy (95% CI)', f'{split} macro-F1', 'CPU training min', 'ms per image',

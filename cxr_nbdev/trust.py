@@ -27,8 +27,9 @@ from fastcore.script import store_true
 # %% auto #0
 __all__ = ['nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector', 'load_detector',
            'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for', 'fit_trust',
-           'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'package_images', 'ood_images', 'ood_study',
-           'plot_ood_scores', 'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
+           'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'ensemble_members', 'combine_assessments',
+           'package_images', 'ood_images', 'ood_study', 'plot_ood_scores', 'compare_detectors', 'trust_summary',
+           'cxr_calibrate', 'cxr_ood']
 
 # %% ../nbs/11a_trust.ipynb #f2a034d8
 def nll(logits, # (n, classes) raw outputs
@@ -270,6 +271,30 @@ def trusted_predictions(tm:TrainedModel, # A loaded model folder
     probs = (tta_predictions(predictor(tm.model, dl, tr.temperature),
                              dl)[0] if tta else calibrated_softmax(logits, tr.temperature))
     return tr.assess(probs, logits, feats, targs)
+
+# %% ../nbs/11a_trust.ipynb #9707e57a
+def ensemble_members(models:list, # Model folders written by `cxr-train`
+                     device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
+                    ) -> list:
+    "The `TrainedModel` of each folder, if they share their classes."
+    tms = [TrainedModel(m, device) for m in models]
+    for tm in tms[1:]:
+        if tm.classes != tms[0].classes:
+            raise SettingError(
+                f"The models of an ensemble must share their classes: {tms[0].path} has {tms[0].classes}, "
+                f"{tm.path} has {tm.classes}.")
+    return tms
+
+def combine_assessments(parts:list, # One `Assessment` per member, of the same images in the same order
+                        trusts:list, # The members' `Trust`
+                       ) -> Assessment:
+    """An ensemble's answers: the mean calibrated probabilities, flagged where any member flags, not sure below
+    the members' mean confidence threshold."""
+    if len(parts) == 1: return parts[0]
+    probs = torch.stack([a.probs for a in parts]).mean(0)
+    min_confidence = float(np.mean([t.min_confidence for t in trusts]))
+    return Assessment(probs, torch.stack([a.raw for a in parts]).mean(0), parts[0].targs, parts[0].ood_score,
+                      np.any([a.ood for a in parts], axis=0), (probs.max(1).values < min_confidence).numpy())
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
 _SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png',
