@@ -37,11 +37,15 @@ def trees(tmp_path_factory):
     cfg = json.loads((t['model']/'model.json').read_text())
     (t['broken_model']/'model.json').write_text(json.dumps({**cfg, 'format': 1}))
     for name, change in (('no_classes', lambda c: {k: v for k, v in c.items() if k != 'classes'}),
-                         ('list_json', lambda c: [c]), ('negative_size', lambda c: {**c, 'size': -32})):
+                         ('list_json', lambda c: [c]), ('negative_size', lambda c: {**c, 'size': -32}),
+                         ('other_classes', lambda c: {**c, 'classes': ['a', 'b', 'c', 'd']})):
         t[name] = d/name; t[name].mkdir()
         (t[name]/'model.pth').write_bytes((t['model']/'model.pth').read_bytes())
         (t[name]/'model.json').write_text(json.dumps(change(cfg)))
     t['finished'] = t['model']
+    t['other_split'] = d/'other_split'  # the same recipe on the split of another seed
+    run_cli('cxr-train', '--data', 'sample', '--out', t['other_split'], '--size', '32', '--epochs', '1', '--bs',
+            '16', '--seed', '5', '--quiet')
     return t
 
 CASES = {  # name: (command line, words the error must contain); {x} are filled from `trees`
@@ -93,6 +97,11 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
     'dashboard: port out of range': ('cxr-dashboard --model {model} --port 99999',
                                      ['--port must be in [0, 65,535]']),
     'ood: bad bs': ('cxr-ood --model {model} --bs 0', ['--bs must be in [1, 4,096]']),
+    'ensemble: no --out': ('cxr-evaluate --model {model} --model {model}', ['give --out']),
+    'ensemble: other classes': ('cxr-predict {file} --model {model} --model {other_classes}',
+                                ['must share their classes']),
+    'ensemble: other split': ('cxr-evaluate --model {model} --model {other_split} --out {tmp}/ens',
+                              ['was trained on another split', '--split-seed']),
 }
 
 @pytest.fixture(scope='module')
