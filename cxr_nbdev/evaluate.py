@@ -16,8 +16,8 @@ from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
-from .trust import (Trust, aurc, combine_assessments, ensemble_members, risk_coverage, selective_accuracy,
-                             trusted_predictions)
+from .trust import (Trust, aurc, combine_assessments, ensemble_members, risk_coverage,
+                             selective_accuracy, trusted_predictions)
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
@@ -289,23 +289,25 @@ def lung_summary(audit:pd.DataFrame, # From `lung_audit`
 
 # %% ../nbs/11_evaluate.ipynb #78267271
 def _check_ensemble(tms:list, rows:pd.DataFrame, data, split:str, out):
-    "Refuse an ensemble whose members were trained on other splits (a test image could be one's training image)."
+    "Refuse an ensemble of other splits: a test image of one member could be a training image of another."
     if out is None:
         raise SettingError("An ensemble needs a folder of its own for its reports: give --out.")
     for m in tms[1:]:
         if split != 'all' and set(m.images(data, split)[0].path) != set(rows.path):
             raise SettingError(
-                f"{m.path} was trained on another split than {tms[0].path}, so some of the {split} images were "
-                f"its training images. Train the members with the same --split-seed, or evaluate them with "
-                f"--data OTHER --split all.")
+                f"{m.path} was trained on another split than {tms[0].path}, so some of the {split} images "
+                f"were its training images. Train the members with the same --split-seed, or evaluate them "
+                f"with --data OTHER --split all.")
 
 def _ensemble_keys(tms:list, m:dict) -> dict:
     "What `metrics.json` says of an ensemble: its members and their checks."
     trs = [Trust.of(x) for x in tms]
     members = [str(x.path) for x in tms]
     return {'model': members, 'temperature': [t.temperature for t in trs],
-            'ood': {**m['ood'], 'checked': all(t.checked for t in trs), 'threshold': [t.threshold for t in trs]},
-            'selective': {**m['selective'], 'min_confidence': float(np.mean([t.min_confidence for t in trs]))}}
+            'ood': {**m['ood'], 'checked': all(t.checked for t in trs),
+                    'threshold': [t.threshold for t in trs]},
+            'selective': {**m['selective'],
+                          'min_confidence': float(np.mean([t.min_confidence for t in trs]))}}
 
 def _nll(probs, targets) -> float:
     return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
@@ -401,8 +403,8 @@ def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a 
     return m
 
 # %% ../nbs/11_evaluate.ipynb #4d7a38ca
-MODEL_OPTION = Annotated[str, 'Folder written by cxr-train (default runs/model); give it more than once for an '
-                               'ensemble, which averages the members\' calibrated probabilities',
+MODEL_OPTION = Annotated[str, 'Folder written by cxr-train (default runs/model); give it more than once for '
+                               'an ensemble, which averages the members\' calibrated probabilities',
                          {'action': 'append'}]
 
 @command
@@ -424,8 +426,8 @@ def cxr_evaluate(model:MODEL_OPTION=None,
     import matplotlib; matplotlib.use('Agg')
     models = model if isinstance(model, list) else [model or 'runs/model']
     model = models[0]
-    m = evaluate_run(models if len(models) > 1 else model, data, split, out, bs=bs, tta=tta, device=device, progress=not quiet,
-                     figures=not no_figures)
+    m = evaluate_run(models if len(models) > 1 else model, data, split, out, bs=bs, tta=tta, device=device,
+                     progress=not quiet, figures=not no_figures)
     (lo, hi), (flo, fhi) = m['accuracy_ci95'], m['macro_f1_ci95']
     print(
         f"{m['n']} images ({split}{', TTA' if tta else ''}): accuracy {m['accuracy']:.3f} (95% CI "
@@ -497,8 +499,9 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
         except Exception as e: failed.append(f"{f}: {describe_image_error(e, Path(f).stat().st_size)}")
     checked = all(t.checked for t in trs)
     if good:
-        a = combine_assessments([t.assess(*predict_files(m.model, m.config, loaded, bs=32, tta=tta, outputs=True))
-                                 for m, t in zip(tms, trs)], trs)
+        a = combine_assessments(
+            [t.assess(*predict_files(m.model, m.config, loaded, bs=32, tta=tta, outputs=True))
+             for m, t in zip(tms, trs)], trs)
         if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
         for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
             if json:

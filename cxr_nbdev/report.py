@@ -100,11 +100,13 @@ def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> di
     "`run_summary` of an ensemble's folder, from its members' summaries and its own evaluations."
     try: members = [str(m) for m in json.loads((run/'ensemble.json').read_text())['members']]
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
-        raise ModelFileError(f"{str(run/'ensemble.json')!r} is not an ensemble file that cxr-evaluate wrote.") from None
+        raise ModelFileError(
+            f"{str(run/'ensemble.json')!r} is not an ensemble file that cxr-evaluate wrote.") from None
     ms = [run_summary(m, split, target, data_as) for m in members]
     ev = run/f'eval-{split}'/'metrics.json'
     if not ev.exists():
-        raise ModelNotFoundError(f"No eval-{split}/metrics.json in {str(run)!r}: evaluate the ensemble again.")
+        raise ModelNotFoundError(
+            f"No eval-{split}/metrics.json in {str(run)!r}: evaluate the ensemble again.")
     m, tta_fn = json.loads(ev.read_text()), run/f'eval-{split}-tta'/'metrics.json'
     tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
     kinds = list(dict.fromkeys(_recipe(x) for x in ms))
@@ -195,8 +197,8 @@ def headline_table(runs:list, # Run folders; runs that differ only in seed becom
     groups = {}
     for run in runs:
         r = run_summary(run, split)
-        r['params'] = sum(n_params(load_model(m)[0]) for m in
-                          (json.loads((Path(run)/'ensemble.json').read_text())['members'] if 'members' in r else [run]))
+        members = json.loads((Path(run)/'ensemble.json').read_text())['members'] if 'members' in r else [run]
+        r['params'] = sum(n_params(load_model(m)[0]) for m in members)
         key = (_recipe(r), r['seed'] if r['split_seed'] is None else r['split_seed'])
         groups.setdefault(key, []).append(r)
     head = ['model', f'{split} accuracy (95% CI)', f'{split} macro-F1', 'CPU training min', 'ms per image',

@@ -17,7 +17,7 @@ from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
 from .model import NETWORKS, body_and_head, check_arch, create_model, input_stats
-from .inference import atomic_save, save_model
+from .inference import TrainedModel, atomic_save, save_model
 from .trust import calibrate_model, trust_summary
 from fastcore.basics import store_attr
 from fastcore.foundation import L
@@ -37,7 +37,7 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Checkpoint', 'History', 'class_weights',
-           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'NothingToResumeError', 'plot_history',
+           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'Distill', 'NothingToResumeError', 'plot_history',
            'epoch_minutes', 'history_metrics', 'train_model', 'cxr_train']
 
 # %% ../nbs/08_train.ipynb #6e629e82
@@ -50,7 +50,8 @@ allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(flo
       freeze_epochs=Allowed(int, 0, 1000), mix=Allowed(str, choices=lambda: MIXES),
       label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048),
       keep=Allowed(str, choices=lambda: ('best', 'last')), patience=Allowed(int, 0, 10_000),
-      preset=Allowed(str), split_seed=Allowed(int, 0, 2**32 - 1, optional=True))
+      preset=Allowed(str), split_seed=Allowed(int, 0, 2**32 - 1, optional=True), teacher=Allowed(str),
+      distill_weight=Allowed(float, 0, 1), distill_temperature=Allowed(float, 0, 100, open_lo=True))
 # a dropout or smoothing of 1: every unit dropped, or no label left
 
 @dataclass
@@ -79,6 +80,10 @@ class TrainConfig:
     # Seed of the split alone, for runs of several seeds on one split; unset (None), `seed` decides
     split_seed:int|None = None
     near_dup:int = NEAR_DUP # Near-duplicate threshold of the split, in bits
+    # A model folder whose softened probabilities on each training batch the network learns too ('': none)
+    teacher:str = ''
+    distill_weight:float = 0.5 # With a teacher: its term's weight in the loss (the labels' is 1 minus it)
+    distill_temperature:float = 4. # With a teacher: the temperature that softens both networks' probabilities
 
     def __post_init__(self): self.check()
 
@@ -96,6 +101,8 @@ class TrainConfig:
             raise SettingError(
                 f"--size must be at least {NETWORKS[self.arch].min_size} for --arch {self.arch}, not "
                 f"{self.size}.")
+        if self.teacher and self.mix != 'none':
+            raise SettingError(f"--teacher cannot be combined with --mix {self.mix}: give one of them.")
         if self.progressive and not 16 <= self.progressive < self.size:
             raise SettingError(
                 f"--progressive must be 0 or between 16 and --size ({self.size}), not {self.progressive}.")
@@ -233,6 +240,36 @@ class EpochEstimate(Callback):
                 flush=True)
             self.done = True
 
+# %% ../nbs/08_train.ipynb #e7bc693d
+class Distill(Callback):
+    "Add the KL divergence from a teacher's softened probabilities on each training batch to the loss."
+    def __init__(self, teacher:torch.nn.Module, # The teacher's network, in eval mode
+                 teacher_config:dict, # Its `model.json`: its normalisation and its network's smallest size
+                 stats:tuple, # (mean, std) per channel of the student's inputs
+                 weight:float=0.5, # The teacher's term's weight
+                 temperature:float=4., # The softening temperature
+                ):
+        store_attr('teacher,weight,temperature')
+        n, net = teacher_config['normalize'], NETWORKS[teacher_config['arch']['name']]
+        self.min_size = net.min_size
+        # from the student's normalisation to the teacher's, per channel: x*a + b
+        s_mean, s_std, t_mean, t_std = (torch.tensor(v).view(1, -1, 1, 1)
+                                        for v in (*stats, n['mean'], n['std']))
+        self.a, self.b = s_std/t_std, (s_mean - t_mean)/t_std
+
+    def after_loss(self):
+        if not self.training: return
+        x = self.xb[0].as_subclass(torch.Tensor)
+        x = x*self.a.to(x) + self.b.to(x)
+        if x.shape[-1] < self.min_size:
+            x = torch.nn.functional.interpolate(x, size=self.min_size, mode='bilinear', align_corners=False)
+        with torch.no_grad(): t = self.teacher(x).float()
+        T, z = self.temperature, self.pred.float()
+        kl = torch.nn.functional.kl_div(z.div(T).log_softmax(1), t.div(T).log_softmax(1), log_target=True,
+                                        reduction='batchmean')
+        self.learn.loss_grad = (1 - self.weight)*self.loss_grad + self.weight*T*T*kl
+        self.learn.loss = self.learn.loss_grad.clone()
+
 # %% ../nbs/08_train.ipynb #0c3b91c4
 class NothingToResumeError(CxrError, FileNotFoundError):
     "`--resume` found no interrupted run."
@@ -313,6 +350,13 @@ def history_metrics(hist:pd.DataFrame, # A run's history
             'train_minutes': round(float(hist.time.map(epoch_minutes).sum()), 2)}
 
 # %% ../nbs/08_train.ipynb #270bc816
+def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device) -> Distill:
+    "The `Distill` callback of `cfg.teacher`, a model folder of the same classes."
+    tm = TrainedModel(cfg.teacher, dev)
+    if tm.classes != list(CLASSES):
+        raise SettingError(f"--teacher {cfg.teacher} has the classes {tm.classes}, not {list(CLASSES)}.")
+    return Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature)
+
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
                 data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`; else kagglehub's copy
                 out:str|Path='runs/model', # Folder for the model, history, curves and checkpoints
@@ -356,6 +400,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     fit_cbs = [History(out/'history.csv', start), keeper] + ([EpochEstimate()] if progress else [])
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
+    if cfg.teacher: fit_cbs.append(_teacher(cfg, stats, dev))
     # fit
     _fit(learn, cfg, start, fit_cbs + list(cbs or []))
     keeper.restore(learn.model)

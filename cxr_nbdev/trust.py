@@ -288,8 +288,8 @@ def ensemble_members(models:list, # Model folders written by `cxr-train`
 def combine_assessments(parts:list, # One `Assessment` per member, of the same images in the same order
                         trusts:list, # The members' `Trust`
                        ) -> Assessment:
-    """An ensemble's answers: the mean calibrated probabilities, flagged where any member flags, not sure below
-    the members' mean confidence threshold."""
+    """An ensemble's answers: the mean calibrated probabilities, flagged where any member flags, not sure
+    below the members' mean confidence threshold."""
     if len(parts) == 1: return parts[0]
     probs = torch.stack([a.probs for a in parts]).mean(0)
     min_confidence = float(np.mean([t.min_confidence for t in trusts]))

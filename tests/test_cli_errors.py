@@ -44,8 +44,8 @@ def trees(tmp_path_factory):
         (t[name]/'model.json').write_text(json.dumps(change(cfg)))
     t['finished'] = t['model']
     t['other_split'] = d/'other_split'  # the same recipe on the split of another seed
-    run_cli('cxr-train', '--data', 'sample', '--out', t['other_split'], '--size', '32', '--epochs', '1', '--bs',
-            '16', '--seed', '5', '--quiet')
+    run_cli('cxr-train', '--data', 'sample', '--out', t['other_split'], '--size', '32', '--epochs', '1',
+            '--bs', '16', '--seed', '5', '--quiet')
     return t
 
 CASES = {  # name: (command line, words the error must contain); {x} are filled from `trees`
