@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_train.ipynb #cde33cfe
 from __future__ import annotations
-import json, math, shutil, sys, time
+import json, math, os, shutil, sys, time
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
-from .model import NETWORKS, body_and_head, check_arch, create_model, input_stats
+from .model import NETWORKS, MissingExtraError, body_and_head, check_arch, create_model, input_stats
 from .inference import TrainedModel, atomic_save, save_model
 from .trust import calibrate_model, trust_summary
 from fastcore.basics import store_attr
@@ -29,6 +29,7 @@ from fastai.callback.mixup import CutMix, MixUp
 from fastai.callback.progress import ProgressCallback
 from fastai.callback.tracker import EarlyStoppingCallback, TrackerCallback
 import fastai.callback.schedule  # adds Learner.fit_one_cycle
+from fastai.torch_core import num_distrib, rank_distrib
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import F1Score, accuracy
@@ -155,8 +156,11 @@ class Checkpoint(TrackerCallback):
         e = self.offset + self.epoch
         if e < self.start: return  # an epoch passed over on resume
         super().after_epoch()
-        if self.new_best: self.best_epoch = e; atomic_save(self.model.state_dict(), self.path/'best.pth')
-        atomic_save(_plain({'model': self.model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': e,
+        if self.new_best: self.best_epoch = e
+        if rank_distrib(): return  # with several processes, the first writes
+        model = getattr(self.model, 'module', self.model)  # without the data-parallel wrapper
+        if self.new_best: atomic_save(model.state_dict(), self.path/'best.pth')
+        atomic_save(_plain({'model': model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': e,
                             'best': float(self.best), 'best_epoch': self.best_epoch}),
                     self.path/'checkpoint.pth')
     def restore(self, model):
@@ -169,6 +173,7 @@ class History(Callback):
     order = 61  # after fastai's ProgressCallback, whose logger does not pass rows on
     def __init__(self, fn:Path, start:int=0): self.fn, self.start, self.offset = Path(fn), start, 0
     def before_fit(self):
+        if rank_distrib(): return  # with several processes, the first writes
         if not self.fn.exists(): self.fn.write_text(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
     def _write_line(self, log):
@@ -176,7 +181,8 @@ class History(Callback):
         if e >= self.start:
             with self.fn.open('a') as f: f.write(','.join(str(v) for v in [e, *log[1:]]) + '\n')
         self.old_logger(log)
-    def after_fit(self): self.learn.logger = self.old_logger
+    def after_fit(self):
+        if not rank_distrib(): self.learn.logger = self.old_logger
 
 # %% ../nbs/08_train.ipynb #ddfa34ef
 def class_weights(manifest:pd.DataFrame) -> torch.Tensor:
@@ -350,6 +356,32 @@ def history_metrics(hist:pd.DataFrame, # A run's history
             'train_minutes': round(float(hist.time.map(epoch_minutes).sum()), 2)}
 
 # %% ../nbs/08_train.ipynb #270bc816
+def _rank0_first(dev:torch.device):
+    "fastai's `rank0_first` when several processes train together on `dev`, else a plain call."
+    if num_distrib() <= 1: return lambda f, *args, **kwargs: f(*args, **kwargs)
+    # Accelerate trains CPU processes together (gloo) only when its launcher's variable says so, read once
+    if dev.type == 'cpu': os.environ['ACCELERATE_USE_CPU'] = 'true'
+    try: from fastai.distributed import rank0_first
+    except ImportError:
+        raise MissingExtraError(
+            "Training on several processes needs Accelerate: pip install accelerate.") from None
+    return rank0_first
+
+def _data_parallel(dev:torch.device):
+    "fastai's data-parallel trainer callback (through Accelerate) for `dev`, the CPU's gloo backend included."
+    from fastai.distributed import DistributedDL, DistributedTrainer  # imports Accelerate, an optional extra
+    class GlooDL(DistributedDL):
+        def _broadcast(self, t, rank):
+            # fastai 2.8 moves the shuffled indices to CUDA, which NCCL needs and gloo cannot take
+            t = torch.LongTensor(t)
+            if torch.distributed.get_backend() == 'nccl': t = t.cuda()
+            torch.distributed.broadcast(t, rank)
+            return t.cpu().tolist()
+    class Trainer(DistributedTrainer):
+        def _wrap_dl(self, dl):
+            return dl if isinstance(dl, DistributedDL) else GlooDL(dl, device=self.learn.model.device)
+    return Trainer(sync_bn=dev.type == 'cuda')  # SyncBatchNorm needs CUDA
+
 def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device) -> Distill:
     "The `Distill` callback of `cfg.teacher`, a model folder of the same classes."
     tm = TrainedModel(cfg.teacher, dev)
@@ -376,19 +408,20 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     cfg = (cfg or preset_config()).check()
     dev, root, out = pick_device(device), get_data_path(data), out_folder(out)
     fast_cpu_steps(dev, low_memory)
-    # prepare
-    ckpt = _resume(out, cfg, resume)
+    # prepare (with several processes, the first one first: it writes the files the others read)
+    first, rank = _rank0_first(dev), rank_distrib()
+    ckpt = first(_resume, out, cfg, resume)
     if manifest is not None and not (out/'manifest.csv').exists():
-        shutil.copyfile(manifest, out/'manifest.csv')
-    m = prepare_manifest(root, out, seed=cfg.split_on, near_dup=cfg.near_dup)
-    for w in split_warnings(m): print(f'warning: {w}', file=sys.stderr)
+        first(shutil.copyfile, manifest, out/'manifest.csv')
+    m = first(prepare_manifest, root, out, seed=cfg.split_on, near_dup=cfg.near_dup)
+    for w in split_warnings(m) if not rank else []: print(f'warning: {w}', file=sys.stderr)
     set_seed(cfg.seed, reproducible=True)
     stats = input_stats(cfg.arch)
-    dls = xray_dataloaders(m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache, num_workers=num_workers,
-                           seed=cfg.seed, device=dev, progress=progress)
+    dls = first(xray_dataloaders, m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache,
+                num_workers=num_workers, seed=cfg.seed, device=dev, progress=progress and not rank)
     model = create_model(cfg.arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=ckpt is None)
     learn = xray_learner(dls, model, cfg, class_weights(m) if cfg.weighted else None, path=out)
-    if not progress: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
+    if not progress or rank: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
     # resume
     start = 0
     if ckpt is not None:
@@ -397,12 +430,18 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
         # an epoch logged after its checkpoint failed is run again
         _drop_history_from(out/'history.csv', start)
     keeper = Checkpoint(out, cfg.keep, start, ckpt and ckpt['best'], ckpt and ckpt['best_epoch'])
-    fit_cbs = [History(out/'history.csv', start), keeper] + ([EpochEstimate()] if progress else [])
+    fit_cbs = [History(out/'history.csv', start), keeper]
+    if progress and not rank: fit_cbs.append(EpochEstimate())
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
     if cfg.teacher: fit_cbs.append(_teacher(cfg, stats, dev))
     # fit
-    _fit(learn, cfg, start, fit_cbs + list(cbs or []))
+    if num_distrib() > 1:  # data-parallel, through Hugging Face Accelerate
+        ddp = _data_parallel(dev); learn.add_cb(ddp)
+        try: _fit(learn, cfg, start, fit_cbs + list(cbs or []))
+        finally: learn.remove_cb(ddp)
+        if rank: return None  # the first process saves the model
+    else: _fit(learn, cfg, start, fit_cbs + list(cbs or []))
     keeper.restore(learn.model)
     # save
     hist = pd.read_csv(out/'history.csv')
@@ -418,6 +457,19 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     return metrics
 
 # %% ../nbs/08_train.ipynb #98bba75b
+allow(processes=Allowed(int, 1, 1024))
+
+def _launch(n:int):
+    "Run this command line again in `n` processes with torch's launcher, which sets their ranks."
+    if Path(sys.argv[0]).name != 'cxr-train':
+        raise SettingError("--processes is for the cxr-train command; from Python, launch train_model with "
+                           "torchrun.")
+    from torch.distributed.run import main as torchrun
+    try: torchrun(['--standalone', '--nproc-per-node', str(n), sys.argv[0], *sys.argv[1:]])
+    except Exception as e:  # each process has printed its own error
+        raise CxrError(
+            f"Training in {n} processes failed ({type(e).__name__}); see the lines above.") from None
+
 @command(settings=TrainConfig, skip=('preset',))
 # Data folder, or `sample`; default $CXR_DATA, else kagglehub's copy of the database
 def cxr_train(data:str=None,
@@ -432,11 +484,14 @@ def cxr_train(data:str=None,
               low_memory:store_true=False,
               resume:store_true=False, # Continue the interrupted run in --out
               quiet:store_true=False, # No progress bar, no estimate
+              # Train data-parallel in this many processes (one per GPU, or on the CPU), torch's launcher
+              processes:int=1,
               **settings, # Every setting of `TrainConfig` (None: the preset's), each an option of its own
              ):
     "Train a chest X-ray classifier and save it, its history and its curves into `out`."
     cfg = preset_config(preset, **settings)
-    if not quiet:
+    if processes > 1 and num_distrib() <= 1: return _launch(processes)
+    if not quiet and not rank_distrib():
         print(
             f"Preset {cfg.preset}: {cfg.arch}, {cfg.size} px, {cfg.total_epochs} epochs, lr {cfg.lr:g}, "
             f"{cfg.aug} augmentation" + ('' if cfg.mix == 'none' else f', {cfg.mix}') + '.', flush=True)
@@ -445,6 +500,7 @@ def cxr_train(data:str=None,
                         low_memory=low_memory, progress=not quiet)
     except KeyboardInterrupt:
         raise CxrError(f"Interrupted. Continue with the same command and --resume.") from None
+    if m is None: return  # another process than the first of `accelerate launch`
     print(
         f"Kept epoch {m['kept_epoch'] + 1} of {m['epochs_run']}: valid loss {m['valid_loss']:.4f}, accuracy "
         f"{m['valid_accuracy']:.4f}, macro-F1 {m['valid_macro_f1']:.4f}, {m['train_minutes']:.1f} min of "
