@@ -1,5 +1,5 @@
-"""`cxr-train --processes 2` trains data-parallel (two CPU processes, the gloo backend) and saves a model folder
-like a one-process run's: the same files, one history, a model that loads and predicts."""
+"""`cxr-train --processes 2` trains data-parallel (two CPU processes, the gloo backend) and saves a model
+folder like a one-process run's: the same files, one history, a model that loads and predicts."""
 import json
 import pytest
 from conftest import run_cli
