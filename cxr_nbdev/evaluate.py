@@ -399,7 +399,8 @@ def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a 
         figs['cam_in_lungs.png'] = plot_lung_share(
             x, cams, [load_mask(mask_path(root, p)) for p in low.path], tm.config,
             titles=[f'{Path(p).name}: pred {d}' for p, d in zip(low.path, low.pred)])
-    for name, fig in figs.items(): save_figure(fig, out/name)
+    # the examples are the docs' first picture: drawn sharper
+    for name, fig in figs.items(): save_figure(fig, out/name, dpi=120 if name == 'examples.png' else 80)
     return m
 
 # %% ../nbs/11_evaluate.ipynb #4d7a38ca
