@@ -14,13 +14,18 @@ from .core import Allowed, SettingError, allow, command, fast_cpu_steps, pick_de
 from .data import CLASSES, find_images, get_data_path
 from .split import prepare_manifest
 from .loaders import xray_dataloaders
-from .model import SimpleCNN
+from .model import SimpleCNN, create_model, input_stats
+from .train import preset_config, xray_learner
 from fastcore.script import store_true
+from fastai.callback.core import Callback
+from fastai.callback.fp16 import MixedPrecision
+from fastai.callback.progress import ProgressCallback
+from fastai.torch_core import find_bs
 try: import resource  # Unix only
 except ImportError: resource = None
 
 # %% auto #0
-__all__ = ['benchmark', 'batch_profile', 'peak_memory', 'cxr_bench']
+__all__ = ['PhaseTimes', 'benchmark', 'batch_profile', 'peak_memory', 'cxr_bench']
 
 # %% ../nbs/14_benchmark.ipynb #0f153cb1
 class _OriginalDataset(torch.utils.data.Dataset):
@@ -95,6 +100,69 @@ def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, 
             'data_images_per_s': passes[1], 'train_images_per_s': nt/train_s, 'epoch_s': train_s/epochs,
             'peak_rss_mb': _peak_rss_mb()}
 
+
+# %% ../nbs/14_benchmark.ipynb #33ccbf54
+class PhaseTimes(Callback):
+    "Seconds of each phase of the training batches of the last epoch, and its images and wall time."
+    order = 100  # after fastai's own callbacks, so that their work after a batch is counted in `callbacks`
+    phases = ('data', 'forward', 'loss', 'backward', 'step', 'callbacks')
+    def __init__(self, sync:bool=False): self.sync = sync
+    def _now(self) -> float:
+        if self.sync and self.dls.device.type == 'cuda': torch.cuda.synchronize()
+        return time.perf_counter()
+    def _lap(self, phase:str):
+        if not self.training: return  # the validation batches are not timed
+        t = self._now(); self.times[phase] += t - self.t; self.t = t
+    def before_train(self):
+        self.times, self.images = dict.fromkeys(self.phases, 0.), 0
+        self.t = self.t0 = self._now()
+    def before_batch(self): self._lap('data')
+    def after_pred(self): self._lap('forward')
+    def after_loss(self): self._lap('loss')
+    def after_backward(self): self._lap('backward')
+    def after_step(self): self._lap('step')
+    def after_batch(self):
+        if self.training: self._lap('callbacks'); self.images += find_bs(self.yb)
+    def after_train(self): self.wall = self._now() - self.t0
+
+# %% ../nbs/14_benchmark.ipynb #9eb02074
+def _profile_table(prof, cuda:bool, wall:float, top:int=10) -> tuple:
+    "The `top` operations by their own time in ms (device time on CUDA), and the device's busy share."
+    key = 'self_device_time_total' if cuda else 'self_cpu_time_total'
+    ops = sorted(prof.key_averages(), key=lambda e: getattr(e, key), reverse=True)
+    table = pd.DataFrame([{'operation': e.key, 'ms': getattr(e, key)/1e3, 'calls': e.count} for e in ops[:top]])
+    busy = sum(getattr(e, key) for e in ops)/1e6/wall if cuda else None
+    return table, busy
+
+def _measure_learner(manifest, root, size, arch, device, cache_dir, epochs=1, sync=False, profile=False) -> dict:
+    """`cxr-train`'s `Learner` for `arch` (its preset) on the training images of `manifest`: images/s of its last
+    epoch, the time of each phase, and with `profile` the top operations (run it in a fresh process)."""
+    dev = torch.device(device); fast_cpu_steps(dev, False)
+    cfg = preset_config(arch=arch, size=size)
+    m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
+    dls = xray_dataloaders(m, root, size, cfg.bs, cfg.aug, input_stats(arch), cache_dir=cache_dir, device=dev,
+                           seed=0, progress=False)
+    learn = xray_learner(dls, create_model(arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=False), cfg)
+    learn.remove_cb(ProgressCallback)  # as `cxr-train --quiet`
+    pt, cuda = PhaseTimes(sync), dev.type == 'cuda'
+    acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if cuda else [])
+    with learn.no_logging():
+        if epochs: learn.fit_one_cycle(epochs, cfg.lr, cbs=pt)  # warming up (and cudnn's choices)
+        if profile:
+            with torch.profiler.profile(activities=acts) as prof: learn.fit(1, cfg.lr/10, cbs=pt)
+        else: learn.fit(1, cfg.lr/10, cbs=pt)
+    if cuda: torch.cuda.synchronize()
+    mp_cb = [c for c in learn.cbs if isinstance(c, MixedPrecision)]
+    row = {'pipeline': f'cxr-train {arch}', 'arch': arch, 'bs': cfg.bs,
+           'precision': mp_cb[0].amp_mode.value if mp_cb else 'fp32',
+           'train_images_per_s': pt.images/pt.wall, 'epoch_s': pt.wall, 'peak_rss_mb': _peak_rss_mb(),
+           **{f'{k}_share': v/pt.wall for k, v in pt.times.items()}}
+    if profile:
+        table, busy = _profile_table(prof, cuda, pt.wall)
+        row.update(top_operations=table.to_dict('records'), device_busy_share=busy)
+    return row
+
+# %% ../nbs/14_benchmark.ipynb #758dd464
 def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`
               n:int=512, # Images to run through each pipeline
               size:int=224, # Input size
@@ -103,18 +171,27 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
               epochs:int=1, # Training epochs timed per pipeline
               seed:int=42, # Which images: a seeded sample of the manifest's training split
               low_memory:bool=False, # Ours without `keep_freed_memory` (as `cxr-train --low-memory`)
+              arch:str='simple', # The network of the `cxr-train` row (the plain loops train `SimpleCNN`)
+              phases:bool=False, # Also time `cxr-train`'s phases (waiting for the device) and profile its epoch
              ) -> pd.DataFrame:
-    "Measure the original and our pipelines in fresh processes; one row each, and the ratios in `attrs`."
+    """The original loop, ours (plain PyTorch on our pipeline) and `cxr-train`'s `Learner`, each in a fresh
+    process; one row each, the ratios in `attrs`."""
     root, dev = get_data_path(data), pick_device(device)
     with tempfile.TemporaryDirectory() as d:
         m = _train_sample(root, d, n, seed)
         rows = [_in_fresh_process('_measure', which, m, root, size, workers, str(dev), d, epochs,
                                   low_memory) for which in ('original', 'ours')]
+        rows.append(_in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs))
+        ph = _in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs, True,
+                               True) if phases else None
     res = pd.DataFrame(rows).set_index('pipeline')
+    tr = res.train_images_per_s
     res.attrs = {'data_speedup': float(res.data_images_per_s['ours']/res.data_images_per_s['original']),
-                 'train_speedup': float(res.train_images_per_s['ours']/res.train_images_per_s['original']),
+                 'train_speedup': float(tr['ours']/tr['original']),
+                 'learner_speedup': float(tr.iloc[2]/tr['original']),
                  'n': len(m), 'size': size, 'workers': workers, 'device': dev.type, 'low_memory': low_memory,
-                 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None}
+                 'arch': arch, 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None,
+                 'phases': ph}
     return res
 
 # %% ../nbs/14_benchmark.ipynb #ca33dfaf
@@ -206,18 +283,27 @@ def cxr_bench(data:str=None, # Data folder, or `sample`; default $CXR_DATA
               low_memory:store_true=False, # Ours without keep_freed_memory, as cxr-train --low-memory
               # Also print the milliseconds per batch of each of our batch transforms
               profile:store_true=False,
+              arch:str='simple', # The network of the cxr-train row
+              # Also time cxr-train's phases, waiting for the device at each, and list its top operations
+              phases:store_true=False,
              ):
-    """Benchmark the original notebook's pipeline against ours: data-only and training throughput, peak
-    memory, ratios."""
+    """Benchmark the original notebook's pipeline against ours and cxr-train's loop: data-only and training
+    throughput, peak memory, ratios."""
     if profile:
         print(batch_profile(data, n, size, low_memory=low_memory, device=device).round(2).to_string(),
               end='\n\n')
-    res = benchmark(data, n, size, workers, device, epochs, low_memory=low_memory)
-    print(res.round(2).to_string())
+    res = benchmark(data, n, size, workers, device, epochs, low_memory=low_memory, arch=arch, phases=phases)
+    print(res.drop(columns=[c for c in res if c.endswith('_share')] + ['arch']).round(2).to_string())
     a = res.attrs
     print(
         f"{a['device']}{' (' + a['gpu'] + ')' if a['gpu'] else ''}: data speed-up {a['data_speedup']:.1f}x, "
-        f"training speed-up {a['train_speedup']:.2f}x")
+        f"training speed-up {a['train_speedup']:.2f}x, cxr-train's loop {a['learner_speedup']:.2f}x")
+    if phases:
+        ph = a['phases']
+        print(f"\ncxr-train {arch}, waiting for the device at each event: {ph['train_images_per_s']:.0f} images/s;"
+              " share of each phase: " + ', '.join(f"{k} {ph[k + '_share']:.0%}" for k in PhaseTimes.phases)
+              + ('' if ph['device_busy_share'] is None else f"; device busy {ph['device_busy_share']:.0%}"))
+        print(pd.DataFrame(ph['top_operations']).round(2).to_string(index=False))
     if json:
         Path(json).write_text(_json.dumps({**a, 'pipelines': res.reset_index().to_dict('records')},
                                           indent=2) + '\n')
