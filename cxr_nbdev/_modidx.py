@@ -89,6 +89,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.cache.CacheReader._open': ('cache.html#cachereader._open', 'cxr_nbdev/cache.py'),
                                  'cxr_nbdev.cache.CacheReader.encodes': ('cache.html#cachereader.encodes', 'cxr_nbdev/cache.py'),
                                  'cxr_nbdev.cache.CacheReader.read': ('cache.html#cachereader.read', 'cxr_nbdev/cache.py'),
+                                 'cxr_nbdev.cache.CacheReader.resident': ('cache.html#cachereader.resident', 'cxr_nbdev/cache.py'),
                                  'cxr_nbdev.cache.build_cache': ('cache.html#build_cache', 'cxr_nbdev/cache.py'),
                                  'cxr_nbdev.cache.cache_key': ('cache.html#cache_key', 'cxr_nbdev/cache.py')},
             'cxr_nbdev.core': { 'cxr_nbdev.core.Allowed': ('core.html#allowed', 'cxr_nbdev/core.py'),

@@ -40,7 +40,7 @@ class _OriginalDataset(torch.utils.data.Dataset):
     def __len__(self): return len(self.files)
     def __getitem__(self, i): return self.tfm(Image.open(self.files[i]).convert('RGB')), self.labels[i]
 
-def _loader(which, manifest, root, size, workers, cache_dir, device):
+def _loader(which, manifest, root, size, workers, cache_dir, device, resident=None):
     "A training loader yielding (images, labels) for pipeline `which` (`original` or `ours`)."
     if which == 'original':
         ds = _OriginalDataset([str(Path(root)/p) for p in manifest.path],
@@ -49,7 +49,7 @@ def _loader(which, manifest, root, size, workers, cache_dir, device):
     m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')],
                   ignore_index=True)
     return xray_dataloaders(m, root, size, 64, 'original', cache_dir=cache_dir, num_workers=workers,
-                            device=device, progress=False).train
+                            device=device, progress=False, resident=resident).train
 
 def _train_sample(root, folder, n:int, seed:int) -> pd.DataFrame:
     "A seeded sample of `n` images of the manifest's training split (the manifest written to `folder`)."
@@ -73,14 +73,15 @@ def _peak_rss_mb() -> float|None:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024 if resource else None
 
 # %% ../nbs/14_benchmark.ipynb #c5beaff3
-def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, low_memory=False) -> dict:
+def _measure(which, manifest, root, size, workers, device, cache_dir, epochs=1, low_memory=False,
+             resident=None) -> dict:
     """Data-only and training throughput of one pipeline, and this process's peak memory (run it in a fresh
     process)."""
     torch.manual_seed(0)
     dev = torch.device(device)
     if which == 'ours': fast_cpu_steps(dev, low_memory)  # what cxr-train does
     t0 = time.time()
-    dl = _loader(which, manifest, root, size, workers, cache_dir, dev); setup = time.time() - t0
+    dl = _loader(which, manifest, root, size, workers, cache_dir, dev, resident); setup = time.time() - t0
     passes = []
     for _ in range(2):  # the first pass also pays one-time costs; the second is the steady rate
         n, t0 = 0, time.time()
@@ -134,14 +135,15 @@ def _profile_table(prof, cuda:bool, wall:float, top:int=10) -> tuple:
     busy = sum(getattr(e, key) for e in ops)/1e6/wall if cuda else None
     return table, busy
 
-def _measure_learner(manifest, root, size, arch, device, cache_dir, epochs=1, sync=False, profile=False) -> dict:
+def _measure_learner(manifest, root, size, arch, device, cache_dir, epochs=1, sync=False, profile=False,
+                     resident=None) -> dict:
     """`cxr-train`'s `Learner` for `arch` (its preset) on the training images of `manifest`: images/s of its last
     epoch, the time of each phase, and with `profile` the top operations (run it in a fresh process)."""
     dev = torch.device(device); fast_cpu_steps(dev, False)
     cfg = preset_config(arch=arch, size=size)
     m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
     dls = xray_dataloaders(m, root, size, cfg.bs, cfg.aug, input_stats(arch), cache_dir=cache_dir, device=dev,
-                           seed=0, progress=False)
+                           seed=0, progress=False, resident=resident)
     learn = xray_learner(dls, create_model(arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=False), cfg)
     learn.remove_cb(ProgressCallback)  # as `cxr-train --quiet`
     pt, cuda = PhaseTimes(sync), dev.type == 'cuda'
@@ -173,6 +175,7 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
               low_memory:bool=False, # Ours without `keep_freed_memory` (as `cxr-train --low-memory`)
               arch:str='simple', # The network of the `cxr-train` row (the plain loops train `SimpleCNN`)
               phases:bool=False, # Also time `cxr-train`'s phases (waiting for the device) and profile its epoch
+              resident:bool|None=None, # Our cache on the device (default: on CUDA when it fits)
              ) -> pd.DataFrame:
     """The original loop, ours (plain PyTorch on our pipeline) and `cxr-train`'s `Learner`, each in a fresh
     process; one row each, the ratios in `attrs`."""
@@ -180,17 +183,18 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
     with tempfile.TemporaryDirectory() as d:
         m = _train_sample(root, d, n, seed)
         rows = [_in_fresh_process('_measure', which, m, root, size, workers, str(dev), d, epochs,
-                                  low_memory) for which in ('original', 'ours')]
-        rows.append(_in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs))
-        ph = _in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs, True,
-                               True) if phases else None
+                                  low_memory, resident) for which in ('original', 'ours')]
+        rows.append(_in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs, False,
+                                      False, resident))
+        ph = _in_fresh_process('_measure_learner', m, root, size, arch, str(dev), d, epochs, True, True,
+                               resident) if phases else None
     res = pd.DataFrame(rows).set_index('pipeline')
     tr = res.train_images_per_s
     res.attrs = {'data_speedup': float(res.data_images_per_s['ours']/res.data_images_per_s['original']),
                  'train_speedup': float(tr['ours']/tr['original']),
                  'learner_speedup': float(tr.iloc[2]/tr['original']),
                  'n': len(m), 'size': size, 'workers': workers, 'device': dev.type, 'low_memory': low_memory,
-                 'arch': arch, 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None,
+                 'arch': arch, 'resident': resident, 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None,
                  'phases': ph}
     return res
 
@@ -286,13 +290,15 @@ def cxr_bench(data:str=None, # Data folder, or `sample`; default $CXR_DATA
               arch:str='simple', # The network of the cxr-train row
               # Also time cxr-train's phases, waiting for the device at each, and list its top operations
               phases:store_true=False,
+              no_resident:store_true=False, # Read our cache from the host even on CUDA (the loop before it)
              ):
     """Benchmark the original notebook's pipeline against ours and cxr-train's loop: data-only and training
     throughput, peak memory, ratios."""
     if profile:
         print(batch_profile(data, n, size, low_memory=low_memory, device=device).round(2).to_string(),
               end='\n\n')
-    res = benchmark(data, n, size, workers, device, epochs, low_memory=low_memory, arch=arch, phases=phases)
+    res = benchmark(data, n, size, workers, device, epochs, low_memory=low_memory, arch=arch, phases=phases,
+                    resident=False if no_resident else None)
     print(res.drop(columns=[c for c in res if c.endswith('_share')] + ['arch']).round(2).to_string())
     a = res.attrs
     print(

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from .core import CxrError
 from .data import CLASSES, PILXray, cache_folder
-from fastcore.basics import first
+from fastcore.basics import first, patch
 from fastprogress.fastprogress import progress_bar
 from fastai.data.core import TfmdDL
 from fastai.data.transforms import Transform
@@ -56,8 +56,9 @@ class CacheError(CxrError, OSError):
 
 class CacheReader(Transform):
     "Image `i` of the cache as a 1-channel uint8 `TensorImage`; `read` fetches a whole batch."
-    def __init__(self, fn): super().__init__(); self.fn, self.f = str(fn), None
-    def __getstate__(self): return {**self.__dict__, 'f': None}  # an open file does not pickle into workers
+    def __init__(self, fn): super().__init__(); self.fn, self.f, self.data = str(fn), None, None
+    # an open file does not pickle into workers, and a copy of the whole cache should not: they read the file
+    def __getstate__(self): return {**self.__dict__, 'f': None, 'data': None}
     def _open(self):
         try: a = np.load(self.fn, mmap_mode='r')
         except (OSError, ValueError) as e:
@@ -67,7 +68,9 @@ class CacheReader(Transform):
         self.offset, self.shape = a.offset, a.shape[1:]; del a
         self.f = open(self.fn, 'rb', buffering=0)
     def read(self, idxs) -> TensorImage:
-        "Images `idxs` as one (n, 1, size, size) uint8 batch."
+        "Images `idxs` as one (n, 1, size, size) uint8 batch (on the device the cache is resident on, if any)."
+        if self.data is not None:
+            return TensorImage(self.data[torch.as_tensor(idxs, device=self.data.device)])
         if self.f is None: self._open()
         n = self.shape[0]*self.shape[1]
         out = torch.empty(len(idxs), 1, *self.shape, dtype=torch.uint8)
@@ -80,6 +83,19 @@ class CacheReader(Transform):
                     f"rebuild it.")
         return TensorImage(out)
     def encodes(self, i:int): return self.read([i])[0]
+
+# %% ../nbs/03_cache.ipynb #59cfa030
+@patch
+def resident(self:CacheReader,
+             device:str|torch.device='cpu', # Where the whole cache goes
+             chunk:int=1024, # Images copied at a time
+            ) -> CacheReader:
+    "Load the whole cache onto `device` once; `read` then indexes it there. Returns the reader."
+    a = np.load(self.fn, mmap_mode='r')
+    data = torch.empty(a.shape[0], 1, *a.shape[1:], dtype=torch.uint8, device=device)
+    for i in range(0, len(a), chunk):
+        data[i:i + chunk, 0] = torch.from_numpy(np.ascontiguousarray(a[i:i + chunk]))
+    self.data = data; return self
 
 # %% ../nbs/03_cache.ipynb #85158033
 class CacheDL(TfmdDL):

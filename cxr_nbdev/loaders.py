@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_loaders.ipynb #f239acf1
 from __future__ import annotations
+import os
 from pathlib import Path
 import pandas as pd, torch
 from .core import SettingError
@@ -13,7 +14,7 @@ from .augment import xray_pipeline
 from fastai.data.block import CategoryBlock, DataBlock, TransformBlock
 from fastai.data.core import TfmdDL
 from fastai.data.transforms import IndexSplitter, ItemGetter
-from fastai.torch_core import set_seed
+from fastai.torch_core import default_device, set_seed
 from fastai.vision.core import imagenet_stats
 
 # %% auto #0
@@ -35,6 +36,9 @@ def xray_dataloaders(manifest:pd.DataFrame,
                      # Where batches go; default fastai's (CUDA when there is one)
                      device:torch.device|None=None,
                      progress:bool=True, # Progress bar while the cache is built
+                     # Keep the whole cache on the device; default: on CUDA when it takes at most half its free
+                     # memory
+                     resident:bool|None=None,
                     ):
     """fastai `DataLoaders` over the manifest's train and valid rows, training batches augmented by preset
     `aug`."""
@@ -46,6 +50,10 @@ def xray_dataloaders(manifest:pd.DataFrame,
     if cache:
         reader, keys, dl_type, item_tfms = CacheReader(
             build_cache(rows, root, size, cache_dir, progress)), keep.index, CacheDL, []
+        dev = device or default_device()
+        if resident or (resident is None and dev.type == 'cuda'
+                        and os.path.getsize(reader.fn) <= torch.cuda.mem_get_info(dev)[0]/2):
+            reader.resident(dev)
     else: reader, keys, dl_type, item_tfms = PILXray.create, [Path(root)/p for p in keep.path], TfmdDL, resize
     # plain tuples: fetching a DataFrame row per item costs more than reading the image
     items = list(zip(keys, keep.label))
