@@ -312,6 +312,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.train.cxr_train': ('train.html#cxr_train', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.epoch_minutes': ('train.html#epoch_minutes', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.history_metrics': ('train.html#history_metrics', 'cxr_nbdev/train.py'),
+                                 'cxr_nbdev.train.machine_info': ('train.html#machine_info', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.plot_history': ('train.html#plot_history', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.preset_config': ('train.html#preset_config', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.train_model': ('train.html#train_model', 'cxr_nbdev/train.py'),

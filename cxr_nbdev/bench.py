@@ -131,17 +131,19 @@ def _profile_table(prof, cuda:bool, wall:float, top:int=10) -> tuple:
     "The `top` operations by their own time in ms (device time on CUDA), and the device's busy share."
     key = 'self_device_time_total' if cuda else 'self_cpu_time_total'
     ops = sorted(prof.key_averages(), key=lambda e: getattr(e, key), reverse=True)
-    table = pd.DataFrame([{'operation': e.key, 'ms': getattr(e, key)/1e3, 'calls': e.count} for e in ops[:top]])
+    table = pd.DataFrame([{'operation': e.key, 'ms': getattr(e, key)/1e3, 'calls': e.count}
+                          for e in ops[:top]])
     busy = sum(getattr(e, key) for e in ops)/1e6/wall if cuda else None
     return table, busy
 
 def _measure_learner(manifest, root, size, arch, device, cache_dir, epochs=1, sync=False, profile=False,
                      resident=None) -> dict:
-    """`cxr-train`'s `Learner` for `arch` (its preset) on the training images of `manifest`: images/s of its last
-    epoch, the time of each phase, and with `profile` the top operations (run it in a fresh process)."""
+    """`cxr-train`'s `Learner` for `arch` (its preset) on the training images of `manifest`: images/s of its
+    last epoch, the time of each phase, and with `profile` the top operations (run it in a fresh process)."""
     dev = torch.device(device); fast_cpu_steps(dev, False)
     cfg = preset_config(arch=arch, size=size)
-    m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
+    m = pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')],
+                  ignore_index=True)
     dls = xray_dataloaders(m, root, size, cfg.bs, cfg.aug, input_stats(arch), cache_dir=cache_dir, device=dev,
                            seed=0, progress=False, resident=resident)
     learn = xray_learner(dls, create_model(arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=False), cfg)
@@ -174,7 +176,7 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
               seed:int=42, # Which images: a seeded sample of the manifest's training split
               low_memory:bool=False, # Ours without `keep_freed_memory` (as `cxr-train --low-memory`)
               arch:str='simple', # The network of the `cxr-train` row (the plain loops train `SimpleCNN`)
-              phases:bool=False, # Also time `cxr-train`'s phases (waiting for the device) and profile its epoch
+              phases:bool=False, # Also time `cxr-train`'s phases, waiting for the device, and profile it
               resident:bool|None=None, # Our cache on the device (default: on CUDA when it fits)
              ) -> pd.DataFrame:
     """The original loop, ours (plain PyTorch on our pipeline) and `cxr-train`'s `Learner`, each in a fresh
@@ -194,7 +196,8 @@ def benchmark(data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DAT
                  'train_speedup': float(tr['ours']/tr['original']),
                  'learner_speedup': float(tr.iloc[2]/tr['original']),
                  'n': len(m), 'size': size, 'workers': workers, 'device': dev.type, 'low_memory': low_memory,
-                 'arch': arch, 'resident': resident, 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None,
+                 'arch': arch, 'resident': resident,
+                 'gpu': torch.cuda.get_device_name() if dev.type == 'cuda' else None,
                  'phases': ph}
     return res
 
@@ -306,7 +309,8 @@ def cxr_bench(data:str=None, # Data folder, or `sample`; default $CXR_DATA
         f"training speed-up {a['train_speedup']:.2f}x, cxr-train's loop {a['learner_speedup']:.2f}x")
     if phases:
         ph = a['phases']
-        print(f"\ncxr-train {arch}, waiting for the device at each event: {ph['train_images_per_s']:.0f} images/s;"
+        print(f"\ncxr-train {arch}, waiting for the device at each event: "
+              f"{ph['train_images_per_s']:.0f} images/s;"
               " share of each phase: " + ', '.join(f"{k} {ph[k + '_share']:.0%}" for k in PhaseTimes.phases)
               + ('' if ph['device_busy_share'] is None else f"; device busy {ph['device_busy_share']:.0%}"))
         print(pd.DataFrame(ph['top_operations']).round(2).to_string(index=False))

@@ -68,7 +68,7 @@ class CacheReader(Transform):
         self.offset, self.shape = a.offset, a.shape[1:]; del a
         self.f = open(self.fn, 'rb', buffering=0)
     def read(self, idxs) -> TensorImage:
-        "Images `idxs` as one (n, 1, size, size) uint8 batch (on the device the cache is resident on, if any)."
+        "Images `idxs` as one (n, 1, size, size) uint8 batch, on the device the cache is resident on if any."
         if self.data is not None:
             return TensorImage(self.data[torch.as_tensor(idxs, device=self.data.device)])
         if self.f is None: self._open()

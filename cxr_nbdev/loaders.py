@@ -36,8 +36,8 @@ def xray_dataloaders(manifest:pd.DataFrame,
                      # Where batches go; default fastai's (CUDA when there is one)
                      device:torch.device|None=None,
                      progress:bool=True, # Progress bar while the cache is built
-                     # Keep the whole cache on the device; default: on CUDA when it takes at most half its free
-                     # memory
+                     # Keep the whole cache on the device; default: on CUDA when it takes at most half its
+                     # free memory
                      resident:bool|None=None,
                     ):
     """fastai `DataLoaders` over the manifest's train and valid rows, training batches augmented by preset

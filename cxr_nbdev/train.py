@@ -39,7 +39,7 @@ from fastai.torch_core import set_seed
 # %% auto #0
 __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Checkpoint', 'History', 'class_weights',
            'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'Distill', 'NothingToResumeError', 'plot_history',
-           'epoch_minutes', 'history_metrics', 'train_model', 'cxr_train']
+           'epoch_minutes', 'history_metrics', 'machine_info', 'train_model', 'cxr_train']
 
 # %% ../nbs/08_train.ipynb #6e629e82
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
@@ -355,6 +355,13 @@ def history_metrics(hist:pd.DataFrame, # A run's history
             'valid_macro_f1': float(row.valid_macro_f1),
             'train_minutes': round(float(hist.time.map(epoch_minutes).sum()), 2)}
 
+# %% ../nbs/08_train.ipynb #9ca1f895
+def machine_info(dev:torch.device) -> dict:
+    "What decides a run's arithmetic besides its settings: torch, the device, the CPU's kernels, threads."
+    return {'torch': torch.__version__, 'device': dev.type,
+            'cpu_capability': torch.backends.cpu.get_cpu_capability(), 'threads': torch.get_num_threads(),
+            'gpu': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else None}
+
 # %% ../nbs/08_train.ipynb #270bc816
 def _rank0_first(dev:torch.device):
     "fastai's `rank0_first` when several processes train together on `dev`, else a plain call."
@@ -450,7 +457,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     save_model(learn.model, out,
                {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
                 'arch': a, 'data': 'sample' if root == sample_path() else str(root.absolute()),
-                'train': asdict(cfg), 'metrics': metrics})
+                'train': asdict(cfg), 'metrics': metrics, 'machine': machine_info(dev)})
     calibrate_model(out, root, bs=cfg.bs, device=device)  # the checks of the trust chapter, into model.json
     save_figure(plot_history(hist), out/'curves.png', trim=False)  # laid out by tight_layout: no second pass
     for f in ('checkpoint.pth', 'best.pth'): (out/f).unlink(missing_ok=True)
