@@ -45,6 +45,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                 'cxr_nbdev/bench.py'),
                                  'cxr_nbdev.bench._OriginalDataset.__len__': ( 'benchmark.html#_originaldataset.__len__',
                                                                                'cxr_nbdev/bench.py'),
+                                 'cxr_nbdev.bench._as_train': ('benchmark.html#_as_train', 'cxr_nbdev/bench.py'),
                                  'cxr_nbdev.bench._in_fresh_process': ('benchmark.html#_in_fresh_process', 'cxr_nbdev/bench.py'),
                                  'cxr_nbdev.bench._linked_tree': ('benchmark.html#_linked_tree', 'cxr_nbdev/bench.py'),
                                  'cxr_nbdev.bench._loader': ('benchmark.html#_loader', 'cxr_nbdev/bench.py'),
