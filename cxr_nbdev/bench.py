@@ -42,7 +42,8 @@ class _OriginalDataset(torch.utils.data.Dataset):
 
 def _as_train(manifest) -> pd.DataFrame:
     "Every row of `manifest` for training, and its first 16 again as the validation set fastai needs."
-    return pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')], ignore_index=True)
+    return pd.concat([manifest.assign(split='train'), manifest.head(16).assign(split='valid')],
+                     ignore_index=True)
 
 def _loader(which, manifest, root, size, workers, cache_dir, device, resident=None):
     "A training loader yielding (images, labels) for pipeline `which` (`original` or `ours`)."
@@ -50,8 +51,8 @@ def _loader(which, manifest, root, size, workers, cache_dir, device, resident=No
         ds = _OriginalDataset([str(Path(root)/p) for p in manifest.path],
                               [CLASSES.index(l) for l in manifest.label], size)
         return torch.utils.data.DataLoader(ds, batch_size=16, shuffle=True, num_workers=workers)
-    return xray_dataloaders(_as_train(manifest), root, size, 64, 'original', cache_dir=cache_dir, num_workers=workers,
-                            device=device, progress=False, resident=resident).train
+    return xray_dataloaders(_as_train(manifest), root, size, 64, 'original', cache_dir=cache_dir,
+                            num_workers=workers, device=device, progress=False, resident=resident).train
 
 def _train_sample(root, folder, n:int, seed:int) -> pd.DataFrame:
     "A seeded sample of `n` images of the manifest's training split (the manifest written to `folder`)."
@@ -144,8 +145,8 @@ def _measure_learner(manifest, root, size, arch, device, cache_dir, epochs=1, sy
     last epoch, the time of each phase, and with `profile` the top operations (run it in a fresh process)."""
     dev = torch.device(device); fast_cpu_steps(dev, False)
     cfg = preset_config(arch=arch, size=size)
-    dls = xray_dataloaders(_as_train(manifest), root, size, cfg.bs, cfg.aug, input_stats(arch), cache_dir=cache_dir, device=dev,
-                           seed=0, progress=False, resident=resident)
+    dls = xray_dataloaders(_as_train(manifest), root, size, cfg.bs, cfg.aug, input_stats(arch),
+                           cache_dir=cache_dir, device=dev, seed=0, progress=False, resident=resident)
     learn = xray_learner(dls, create_model(arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=False), cfg)
     learn.remove_cb(ProgressCallback)  # as `cxr-train --quiet`
     pt, cuda = PhaseTimes(sync), dev.type == 'cuda'
