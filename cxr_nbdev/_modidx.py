@@ -271,6 +271,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.train.Distill': ('train.html#distill', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.Distill.__init__': ('train.html#distill.__init__', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.Distill.after_loss': ('train.html#distill.after_loss', 'cxr_nbdev/train.py'),
+                                 'cxr_nbdev.train.Distill.before_batch': ('train.html#distill.before_batch', 'cxr_nbdev/train.py'),
+                                 'cxr_nbdev.train.Distill.teacher_logits': ('train.html#distill.teacher_logits', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.EpochEstimate': ('train.html#epochestimate', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.EpochEstimate.__init__': ('train.html#epochestimate.__init__', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.EpochEstimate.after_batch': ( 'train.html#epochestimate.after_batch',

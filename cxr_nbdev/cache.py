@@ -110,4 +110,6 @@ class CacheDL(TfmdDL):
         items, o2i = self.dataset.items, self.dataset.vocab.o2i
         for idxs in self.chunkify(samps):
             rows = [items[i] for i in idxs]
-            yield reader.read([r[0] for r in rows]), TensorCategory([o2i[r[1]] for r in rows])
+            # an item's further fields (its manifest row, say) as one tensor each
+            yield (reader.read([r[0] for r in rows]), TensorCategory([o2i[r[1]] for r in rows]),
+                   *(torch.tensor(f) for f in list(zip(*rows))[2:]))

@@ -39,6 +39,9 @@ def xray_dataloaders(manifest:pd.DataFrame,
                      # Keep the whole cache on the device; default: on CUDA when it takes at most half its
                      # free memory
                      resident:bool|None=None,
+                     # Give each batch a third element, the manifest rows of its images (for callbacks
+                     # that look up a value per image)
+                     row_ids:bool=False,
                     ):
     """fastai `DataLoaders` over the manifest's train and valid rows, training batches augmented by preset
     `aug`."""
@@ -56,12 +59,12 @@ def xray_dataloaders(manifest:pd.DataFrame,
             reader.resident(dev)
     else: reader, keys, dl_type, item_tfms = PILXray.create, [Path(root)/p for p in keep.path], TfmdDL, resize
     # plain tuples: fetching a DataFrame row per item costs more than reading the image
-    items = list(zip(keys, keep.label))
+    items = list(zip(keys, keep.label, *([keep.index] if row_ids else [])))
     # fastai's DataLoaders draw their shuffling RNG from Python's global one
     if seed is not None: set_seed(seed)
     block = DataBlock(blocks=(TransformBlock(type_tfms=reader, dl_type=dl_type),
-                              CategoryBlock(vocab=list(CLASSES))),
-                      get_x=ItemGetter(0), get_y=ItemGetter(1), item_tfms=item_tfms,
+                              CategoryBlock(vocab=list(CLASSES)), *[TransformBlock()]*row_ids),
+                      getters=[ItemGetter(i) for i in range(2 + row_ids)], n_inp=1, item_tfms=item_tfms,
                       splitter=IndexSplitter([i for i, s in enumerate(keep.split) if s == 'valid']),
                       batch_tfms=batch_tfms)
     return block.dataloaders(items, bs=bs, num_workers=num_workers, device=device)

@@ -17,7 +17,7 @@ from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
 from .loaders import xray_dataloaders
 from .model import NETWORKS, MissingExtraError, body_and_head, check_arch, create_model, input_stats
-from .inference import TrainedModel, atomic_save, save_model
+from .inference import TrainedModel, atomic_save, model_outputs, save_model
 from .trust import calibrate_model, trust_summary
 from fastcore.basics import store_attr
 from fastcore.foundation import L
@@ -52,7 +52,8 @@ allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(flo
       label_smoothing=Allowed(float, 0, 1, open_hi=True), progressive=Allowed(int, 0, 2048),
       keep=Allowed(str, choices=lambda: ('best', 'last')), patience=Allowed(int, 0, 10_000),
       preset=Allowed(str), split_seed=Allowed(int, 0, 2**32 - 1, optional=True), teacher=Allowed(str),
-      distill_weight=Allowed(float, 0, 1), distill_temperature=Allowed(float, 0, 100, open_lo=True))
+      distill_weight=Allowed(float, 0, 1), teacher_cache=Allowed(bool),
+      distill_temperature=Allowed(float, 0, 100, open_lo=True))
 # a dropout or smoothing of 1: every unit dropped, or no label left
 
 @dataclass
@@ -85,6 +86,9 @@ class TrainConfig:
     teacher:str = ''
     distill_weight:float = 0.5 # With a teacher: its term's weight in the loss (the labels' is 1 minus it)
     distill_temperature:float = 4. # With a teacher: the temperature that softens both networks' probabilities
+    # With a teacher: its logits of each training image, once, without augmentation (False: the teacher on
+    # every augmented training batch)
+    teacher_cache:bool = True
 
     def __post_init__(self): self.check()
 
@@ -254,8 +258,11 @@ class Distill(Callback):
                  stats:tuple, # (mean, std) per channel of the student's inputs
                  weight:float=0.5, # The teacher's term's weight
                  temperature:float=4., # The softening temperature
+                 # The teacher's logits per manifest row, computed once, for batches that end with their rows
+                 # (`xray_dataloaders(row_ids=True)`); None: the teacher runs on each batch
+                 logits:torch.Tensor|None=None,
                 ):
-        store_attr('teacher,weight,temperature')
+        store_attr('teacher,weight,temperature,logits')
         n, net = teacher_config['normalize'], NETWORKS[teacher_config['arch']['name']]
         self.min_size = net.min_size
         # from the student's normalisation to the teacher's, per channel: x*a + b
@@ -263,14 +270,22 @@ class Distill(Callback):
                                         for v in (*stats, n['mean'], n['std']))
         self.a, self.b = s_std/t_std, (s_mean - t_mean)/t_std
 
-    def after_loss(self):
-        if not self.training: return
+    def before_batch(self):
+        # the loss and the metrics take the labels alone
+        if self.logits is not None: self.rows, self.learn.yb = self.yb[-1], self.yb[:-1]
+
+    def teacher_logits(self) -> torch.Tensor:
+        "The teacher's logits for the batch: looked up by row, or computed on its augmented pixels."
+        if self.logits is not None: return self.logits[self.rows.cpu()].to(self.pred.device)
         x = self.xb[0].as_subclass(torch.Tensor)
         x = x*self.a.to(x) + self.b.to(x)
         if x.shape[-1] < self.min_size:
             x = torch.nn.functional.interpolate(x, size=self.min_size, mode='bilinear', align_corners=False)
-        with torch.no_grad(): t = self.teacher(x).float()
-        T, z = self.temperature, self.pred.float()
+        with torch.no_grad(): return self.teacher(x).float()
+
+    def after_loss(self):
+        if not self.training: return
+        t, T, z = self.teacher_logits(), self.temperature, self.pred.float()
         kl = torch.nn.functional.kl_div(z.div(T).log_softmax(1), t.div(T).log_softmax(1), log_target=True,
                                         reduction='batchmean')
         self.learn.loss_grad = (1 - self.weight)*self.loss_grad + self.weight*T*T*kl
@@ -294,7 +309,9 @@ def _resume(out:Path, cfg:TrainConfig, resume:bool) -> dict|None:
                                    (" (model.json is there: that run finished)."
                                     if (out/'model.json').exists() else "."))
     before = json.loads((out/'run.json').read_text())
-    changed = {k: (before.get(k), v) for k, v in asdict(cfg).items() if before.get(k) != v}
+    # a setting newer than the interrupted run had its default there
+    was = {f.name: before.get(f.name, f.default) for f in fields(TrainConfig)}
+    changed = {k: (was[k], v) for k, v in asdict(cfg).items() if was[k] != v}
     if changed:
         raise SettingError(
             f"Resuming with other settings than the interrupted run: {changed} (was, now). Use the same "
@@ -389,12 +406,19 @@ def _data_parallel(dev:torch.device):
             return dl if isinstance(dl, DistributedDL) else GlooDL(dl, device=self.learn.model.device)
     return Trainer(sync_bn=dev.type == 'cuda')  # SyncBatchNorm needs CUDA
 
-def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device) -> Distill:
-    "The `Distill` callback of `cfg.teacher`, a model folder of the same classes."
+def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device, m:pd.DataFrame, root:Path,
+             progress:bool) -> Distill:
+    """The `Distill` callback of `cfg.teacher`, a model folder of the same classes; with `teacher_cache`, its
+    logits of `m`'s training images, at its own size, without augmentation."""
     tm = TrainedModel(cfg.teacher, dev)
     if tm.classes != list(CLASSES):
         raise SettingError(f"--teacher {cfg.teacher} has the classes {tm.classes}, not {list(CLASSES)}.")
-    return Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature)
+    logits = None
+    if cfg.teacher_cache:
+        rows = m.reset_index(drop=True); train = rows[rows.split == 'train']
+        logits = torch.full((len(rows), len(CLASSES)), float('nan'))
+        logits[train.index.tolist()] = model_outputs(tm.model, tm.dataloader(train, root, cfg.bs), progress)[0]
+    return Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature, logits)
 
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
                 data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`; else kagglehub's copy
@@ -425,7 +449,8 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     set_seed(cfg.seed, reproducible=True)
     stats = input_stats(cfg.arch)
     dls = first(xray_dataloaders, m, root, cfg.size, cfg.bs, cfg.aug, stats, cache=cache,
-                num_workers=num_workers, seed=cfg.seed, device=dev, progress=progress and not rank)
+                num_workers=num_workers, seed=cfg.seed, device=dev, progress=progress and not rank,
+                row_ids=bool(cfg.teacher) and cfg.teacher_cache)
     model = create_model(cfg.arch, dropout=cfg.dropout, bn=cfg.bn, pretrained=ckpt is None)
     learn = xray_learner(dls, model, cfg, class_weights(m) if cfg.weighted else None, path=out)
     if not progress or rank: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
@@ -441,7 +466,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if progress and not rank: fit_cbs.append(EpochEstimate())
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
-    if cfg.teacher: fit_cbs.append(_teacher(cfg, stats, dev))
+    if cfg.teacher: fit_cbs.append(_teacher(cfg, stats, dev, m, root, progress and not rank))
     # fit
     if num_distrib() > 1:  # data-parallel, through Hugging Face Accelerate
         ddp = _data_parallel(dev); learn.add_cb(ddp)
