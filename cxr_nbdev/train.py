@@ -417,7 +417,8 @@ def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device, m:pd.DataFrame, roo
     if cfg.teacher_cache:
         rows = m.reset_index(drop=True); train = rows[rows.split == 'train']
         logits = torch.full((len(rows), len(CLASSES)), float('nan'))
-        logits[train.index.tolist()] = model_outputs(tm.model, tm.dataloader(train, root, cfg.bs), progress)[0]
+        dl = tm.dataloader(train, root, cfg.bs)
+        logits[train.index.tolist()] = model_outputs(tm.model, dl, progress)[0]
     return Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature, logits)
 
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
