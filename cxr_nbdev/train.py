@@ -413,13 +413,15 @@ def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device, m:pd.DataFrame, roo
     tm = TrainedModel(cfg.teacher, dev)
     if tm.classes != list(CLASSES):
         raise SettingError(f"--teacher {cfg.teacher} has the classes {tm.classes}, not {list(CLASSES)}.")
-    logits = None
+    logits, start = None, time.time()
     if cfg.teacher_cache:
         rows = m.reset_index(drop=True); train = rows[rows.split == 'train']
         logits = torch.full((len(rows), len(CLASSES)), float('nan'))
         dl = tm.dataloader(train, root, cfg.bs)
         logits[train.index.tolist()] = model_outputs(tm.model, dl, progress)[0]
-    return Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature, logits)
+    cb = Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature, logits)
+    cb.minutes = (time.time() - start)/60  # the teacher's pass before training, part of its cost
+    return cb
 
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
                 data:str|Path|None=None, # Data folder, or `sample`; else `CXR_DATA`; else kagglehub's copy
@@ -467,7 +469,8 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if progress and not rank: fit_cbs.append(EpochEstimate())
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
-    if cfg.teacher: fit_cbs.append(_teacher(cfg, stats, dev, m, root, progress and not rank))
+    teacher = _teacher(cfg, stats, dev, m, root, progress and not rank) if cfg.teacher else None
+    if teacher: fit_cbs.append(teacher)
     # fit
     if num_distrib() > 1:  # data-parallel, through Hugging Face Accelerate
         ddp = _data_parallel(dev); learn.add_cb(ddp)
@@ -479,6 +482,9 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     # save
     hist = pd.read_csv(out/'history.csv')
     metrics = history_metrics(hist, keeper.best_epoch if cfg.keep == 'best' else int(hist.epoch.max()))
+    if teacher:  # the training time includes the teacher's
+        metrics['teacher_minutes'] = round(teacher.minutes, 2)
+        metrics['train_minutes'] = round(metrics['train_minutes'] + teacher.minutes, 2)
     a = {'name': cfg.arch, 'dropout': cfg.dropout, 'bn': cfg.bn}
     save_model(learn.model, out,
                {'classes': list(CLASSES), 'size': cfg.size, 'normalize': {'mean': stats[0], 'std': stats[1]},
