@@ -311,6 +311,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.train._rank0_first': ('train.html#_rank0_first', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train._resume': ('train.html#_resume', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train._teacher': ('train.html#_teacher', 'cxr_nbdev/train.py'),
+                                 'cxr_nbdev.train._teacher_folders': ('train.html#_teacher_folders', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.class_weights': ('train.html#class_weights', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.cxr_train': ('train.html#cxr_train', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.epoch_minutes': ('train.html#epoch_minutes', 'cxr_nbdev/train.py'),

@@ -29,7 +29,7 @@ from fastai.callback.mixup import CutMix, MixUp
 from fastai.callback.progress import ProgressCallback
 from fastai.callback.tracker import EarlyStoppingCallback, TrackerCallback
 import fastai.callback.schedule  # adds Learner.fit_one_cycle
-from fastai.torch_core import num_distrib, rank_distrib
+from fastai.torch_core import no_random, num_distrib, rank_distrib
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.metrics import F1Score, accuracy
@@ -82,7 +82,8 @@ class TrainConfig:
     # Seed of the split alone, for runs of several seeds on one split; unset (None), `seed` decides
     split_seed:int|None = None
     near_dup:int = NEAR_DUP # Near-duplicate threshold of the split, in bits
-    # A model folder whose softened probabilities on each training batch the network learns too ('': none)
+    # A model folder whose softened probabilities the network learns too, or several separated by commas
+    # (their mean); '': none
     teacher:str = ''
     distill_weight:float = 0.5 # With a teacher: its term's weight in the loss (the labels' is 1 minus it)
     distill_temperature:float = 4. # With a teacher: the temperature that softens both networks' probabilities
@@ -252,41 +253,51 @@ class EpochEstimate(Callback):
 
 # %% ../nbs/08_train.ipynb #e7bc693d
 class Distill(Callback):
-    "Add the KL divergence from a teacher's softened probabilities on each training batch to the loss."
-    def __init__(self, teacher:torch.nn.Module, # The teacher's network, in eval mode
-                 teacher_config:dict, # Its `model.json`: its normalisation and its network's smallest size
+    """Add the KL divergence from the teachers' softened probabilities (their mean, for several) on each
+    training batch to the loss."""
+    def __init__(self, teacher:torch.nn.Module|list, # The teacher's network, in eval mode, or several
+                 teacher_config:dict|list, # Its `model.json` (or theirs): normalisation, network
                  stats:tuple, # (mean, std) per channel of the student's inputs
-                 weight:float=0.5, # The teacher's term's weight
+                 weight:float=0.5, # The teachers' term's weight
                  temperature:float=4., # The softening temperature
-                 # The teacher's logits per manifest row, computed once, for batches that end with their rows
-                 # (`xray_dataloaders(row_ids=True)`); None: the teacher runs on each batch
+                 # The teachers' logits per manifest row, (rows, classes) or (teachers, rows, classes),
+                 # computed once, for batches that end with their rows (`xray_dataloaders(row_ids=True)`);
+                 # None: the teachers run on each batch
                  logits:torch.Tensor|None=None,
                 ):
-        store_attr('teacher,weight,temperature,logits')
-        n, net = teacher_config['normalize'], NETWORKS[teacher_config['arch']['name']]
-        self.min_size = net.min_size
-        # from the student's normalisation to the teacher's, per channel: x*a + b
-        s_mean, s_std, t_mean, t_std = (torch.tensor(v).view(1, -1, 1, 1)
-                                        for v in (*stats, n['mean'], n['std']))
-        self.a, self.b = s_std/t_std, (s_mean - t_mean)/t_std
+        store_attr('weight,temperature')
+        # a network and a config are each iterable: no listify
+        self.teachers, cfgs = (o if isinstance(o, (list, tuple)) else [o] for o in (teacher, teacher_config))
+        self.logits = None if logits is None else logits if logits.ndim == 3 else logits[None]
+        # from the student's normalisation to each teacher's, per channel: x*a + b; and its smallest size
+        self.inputs = []
+        for c in cfgs:
+            s_mean, s_std, t_mean, t_std = (torch.tensor(v).view(1, -1, 1, 1) for v in
+                                            (*stats, c['normalize']['mean'], c['normalize']['std']))
+            self.inputs.append((s_std/t_std, (s_mean - t_mean)/t_std, NETWORKS[c['arch']['name']].min_size))
 
     def before_batch(self):
         # the loss and the metrics take the labels alone
         if self.logits is not None: self.rows, self.learn.yb = self.yb[-1], self.yb[:-1]
 
     def teacher_logits(self) -> torch.Tensor:
-        "The teacher's logits for the batch: looked up by row, or computed on its augmented pixels."
-        if self.logits is not None: return self.logits[self.rows.cpu()].to(self.pred.device)
-        x = self.xb[0].as_subclass(torch.Tensor)
-        x = x*self.a.to(x) + self.b.to(x)
-        if x.shape[-1] < self.min_size:
-            x = torch.nn.functional.interpolate(x, size=self.min_size, mode='bilinear', align_corners=False)
-        with torch.no_grad(): return self.teacher(x).float()
+        """The teachers' logits for the batch, (teachers, batch, classes): looked up by row, or computed on
+        its augmented pixels."""
+        if self.logits is not None: return self.logits[:, self.rows.cpu()].to(self.pred.device)
+        x, out = self.xb[0].as_subclass(torch.Tensor), []
+        for net, (a, b, min_size) in zip(self.teachers, self.inputs):
+            xt = x*a.to(x) + b.to(x)
+            if xt.shape[-1] < min_size:
+                xt = torch.nn.functional.interpolate(xt, size=min_size, mode='bilinear', align_corners=False)
+            with torch.no_grad(): out.append(net(xt).float())
+        return torch.stack(out)
 
     def after_loss(self):
         if not self.training: return
         t, T, z = self.teacher_logits(), self.temperature, self.pred.float()
-        kl = torch.nn.functional.kl_div(z.div(T).log_softmax(1), t.div(T).log_softmax(1), log_target=True,
+        # the log of the teachers' mean softened probabilities
+        log_p = t.div(T).log_softmax(-1).logsumexp(0) - math.log(len(t))
+        kl = torch.nn.functional.kl_div(z.div(T).log_softmax(1), log_p, log_target=True,
                                         reduction='batchmean')
         self.learn.loss_grad = (1 - self.weight)*self.loss_grad + self.weight*T*T*kl
         self.learn.loss = self.learn.loss_grad.clone()
@@ -406,21 +417,39 @@ def _data_parallel(dev:torch.device):
             return dl if isinstance(dl, DistributedDL) else GlooDL(dl, device=self.learn.model.device)
     return Trainer(sync_bn=dev.type == 'cuda')  # SyncBatchNorm needs CUDA
 
+def _teacher_folders(teacher:str) -> list:
+    "The model folders of a `teacher` setting: one, or several separated by commas."
+    return [t.strip() for t in teacher.split(',') if t.strip()]
+
 def _teacher(cfg:TrainConfig, stats:tuple, dev:torch.device, m:pd.DataFrame, root:Path,
              progress:bool) -> Distill:
-    """The `Distill` callback of `cfg.teacher`, a model folder of the same classes; with `teacher_cache`, its
-    logits of `m`'s training images, at its own size, without augmentation."""
-    tm = TrainedModel(cfg.teacher, dev)
-    if tm.classes != list(CLASSES):
-        raise SettingError(f"--teacher {cfg.teacher} has the classes {tm.classes}, not {list(CLASSES)}.")
-    logits, start = None, time.time()
+    """The `Distill` callback of `cfg.teacher`'s model folders, of the same classes; with `teacher_cache`,
+    their logits of `m`'s training images, each at its own size, without augmentation."""
+    tms, start = [TrainedModel(t, dev) for t in _teacher_folders(cfg.teacher)], time.time()
+    held = set(m.hash[m.split != 'train'])
+    for t, tm in zip(_teacher_folders(cfg.teacher), tms):
+        if tm.classes != list(CLASSES):
+            raise SettingError(f"--teacher {t} has the classes {tm.classes}, not {list(CLASSES)}.")
+        # a teacher that learned this run's validation or test images would pass them on
+        fn = Path(t)/'manifest.csv'
+        seen = pd.read_csv(fn, usecols=['hash', 'split']) if fn.exists() else None
+        n = 0 if seen is None else int(seen.hash[seen.split == 'train'].isin(held).sum())
+        if n:
+            tt = tm.config.get('train', {})
+            theirs = tt.get('seed', 42) if tt.get('split_seed') is None else tt['split_seed']
+            raise SettingError(
+                f"--teacher {t} was trained on {n} of this run's validation or test images (another split): "
+                f"train it with --split-seed {cfg.split_on}, or this run with --split-seed {theirs}.")
+    logits = None
     if cfg.teacher_cache:
         rows = m.reset_index(drop=True); train = rows[rows.split == 'train']
-        logits = torch.full((len(rows), len(CLASSES)), float('nan'))
-        dl = tm.dataloader(train, root, cfg.bs)
-        logits[train.index.tolist()] = model_outputs(tm.model, dl, progress)[0]
-    cb = Distill(tm.model, tm.config, stats, cfg.distill_weight, cfg.distill_temperature, logits)
-    cb.minutes = (time.time() - start)/60  # the teacher's pass before training, part of its cost
+        logits = torch.full((len(tms), len(rows), len(CLASSES)), float('nan'))
+        for i, tm in enumerate(tms):
+            logits[i, train.index.tolist()] = model_outputs(tm.model, tm.dataloader(train, root, cfg.bs),
+                                                            progress)[0]
+    cb = Distill([tm.model for tm in tms], [tm.config for tm in tms], stats, cfg.distill_weight,
+                 cfg.distill_temperature, logits)
+    cb.minutes = (time.time() - start)/60  # the teachers' pass before training, part of their cost
     return cb
 
 def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
@@ -469,7 +498,9 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if progress and not rank: fit_cbs.append(EpochEstimate())
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
-    teacher = _teacher(cfg, stats, dev, m, root, progress and not rank) if cfg.teacher else None
+    # the teachers' networks and loaders leave the random draws of the run as they were
+    with no_random(cfg.seed):
+        teacher = _teacher(cfg, stats, dev, m, root, progress and not rank) if cfg.teacher else None
     if teacher: fit_cbs.append(teacher)
     # fit
     if num_distrib() > 1:  # data-parallel, through Hugging Face Accelerate
