@@ -76,8 +76,10 @@ def test_dashboard_in_chromium(mini, tmp_path):
             src0, info0 = img.get_attribute('src'), info.inner_text()
             assert '1 of 16' in info0
             page.get_by_role('button', name='next ▶').click()
+            # the image and the caption are two widgets, each its own message: wait for both
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
-            assert '2 of 16' in info.inner_text()
+            page.wait_for_function('() => document.querySelector(".cxr-info").innerText.startsWith("2 of 16")',
+                                   timeout=30_000)
             page.locator('select').first.select_option('Viral Pneumonia')
             page.wait_for_function('() => document.querySelector(".cxr-info").innerText.includes("of 4")',
                                    timeout=30_000)
