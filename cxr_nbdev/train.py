@@ -76,7 +76,8 @@ class TrainConfig:
     mix:str = 'none' # Mixing of training images (fastai's MixUp and CutMix callbacks)
     weighted:bool = False # Weight the loss by inverse class frequency
     progressive:int = 0 # Progressive resizing: start at this size and reach `size` halfway (0: off)
-    keep:str = 'best' # The epoch to keep: the best by validation loss, or the last
+    # The epoch to keep: the best by validation loss, or the last (with a teacher, the last unless given)
+    keep:str = 'best'
     patience:int = 0 # Stop after this many epochs without a better validation loss (0: never)
     seed:int = 42 # Seed of the split, the initial weights and the batches
     # Seed of the split alone, for runs of several seeds on one split; unset (None), `seed` decides
@@ -138,6 +139,8 @@ def preset_config(preset:str|None=None,
         raise SettingError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}.")
     unknown = set(changes) - {f.name for f in fields(TrainConfig)}
     if unknown: raise SettingError(f"Unknown training setting(s): {', '.join(sorted(unknown))}.")
+    # a taught run's validation loss swings while its accuracy climbs to the end (Results): keep its last epoch
+    if changes.get('teacher') and changes.get('keep') is None: changes['keep'] = 'last'
     return replace(PRESETS[preset], **{k: v for k, v in changes.items() if v is not None}).check()
 
 # %% ../nbs/08_train.ipynb #7965d4b1
