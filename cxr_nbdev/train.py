@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps,
                    opt_name, out_folder, pick_device, save_figure)
 from .data import CLASSES, get_data_path, sample_path
@@ -38,8 +39,8 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Checkpoint', 'History', 'class_weights',
-           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'Distill', 'NothingToResumeError', 'plot_history',
-           'epoch_minutes', 'history_metrics', 'machine_info', 'train_model', 'cxr_train']
+           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'Distill', 'WeightAverage', 'NothingToResumeError',
+           'plot_history', 'epoch_minutes', 'history_metrics', 'machine_info', 'train_model', 'cxr_train']
 
 # %% ../nbs/08_train.ipynb #6e629e82
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
@@ -53,8 +54,8 @@ allow(size=Allowed(int, 1, 2048), epochs=Allowed(int, 1, 10_000), lr=Allowed(flo
       keep=Allowed(str, choices=lambda: ('best', 'last')), patience=Allowed(int, 0, 10_000),
       preset=Allowed(str), split_seed=Allowed(int, 0, 2**32 - 1, optional=True), teacher=Allowed(str),
       distill_weight=Allowed(float, 0, 1), teacher_cache=Allowed(bool),
-      distill_temperature=Allowed(float, 0, 100, open_lo=True))
-# a dropout or smoothing of 1: every unit dropped, or no label left
+      distill_temperature=Allowed(float, 0, 100, open_lo=True), ema=Allowed(float, 0, 1, open_hi=True))
+# a dropout or smoothing of 1: every unit dropped, or no label left; an average of decay 1: never updated
 
 @dataclass
 class TrainConfig:
@@ -79,6 +80,8 @@ class TrainConfig:
     # The epoch to keep: the best by validation loss, or the last (with a teacher, the last unless given)
     keep:str = 'best'
     patience:int = 0 # Stop after this many epochs without a better validation loss (0: never)
+    # Decay per step of a moving average of the weights, which is validated and kept instead of them (0: off)
+    ema:float = 0.
     seed:int = 42 # Seed of the split, the initial weights and the batches
     # Seed of the split alone, for runs of several seeds on one split; unset (None), `seed` decides
     split_seed:int|None = None
@@ -167,9 +170,12 @@ class Checkpoint(TrackerCallback):
         if self.new_best: self.best_epoch = e
         if rank_distrib(): return  # with several processes, the first writes
         model = getattr(self.model, 'module', self.model)  # without the data-parallel wrapper
-        if self.new_best: atomic_save(model.state_dict(), self.path/'best.pth')
-        atomic_save(_plain({'model': model.state_dict(), 'opt': self.opt.state_dict(), 'epoch': e,
-                            'best': float(self.best), 'best_epoch': self.best_epoch}),
+        if self.new_best: atomic_save(model.state_dict(), self.path/'best.pth')  # the weights validated
+        # with a `WeightAverage`, the average was validated: training goes on from its own weights
+        avg = getattr(self.learn, 'weight_average', None)
+        atomic_save(_plain({'model': avg.trained if avg else model.state_dict(), 'opt': self.opt.state_dict(),
+                            'average': avg and avg.avg.state_dict(), 'epoch': e, 'best': float(self.best),
+                            'best_epoch': self.best_epoch}),
                     self.path/'checkpoint.pth')
     def restore(self, model):
         "Load the kept epoch's weights into `model`."
@@ -304,6 +310,29 @@ class Distill(Callback):
                                         reduction='batchmean')
         self.learn.loss_grad = (1 - self.weight)*self.loss_grad + self.weight*T*T*kl
         self.learn.loss = self.learn.loss_grad.clone()
+
+# %% ../nbs/08_train.ipynb #cf3b3ee0
+class WeightAverage(Callback):
+    """Validate and keep an exponential moving average of the weights and BatchNorm statistics, updated after
+    every step; training goes on from its own weights."""
+    def __init__(self, decay:float=0.99, # Weight of the average so far at each step
+                 state:dict|None=None, # The `avg.state_dict()` of an interrupted run's average
+                ):
+        self.decay, self.state, self.avg = decay, state, None
+        self.trained = None # The training weights while the average is validated
+    def _net(self): return getattr(self.learn.model, 'module', self.learn.model)  # without a data-parallel wrapper
+    def _train_on(self):
+        if self.trained is not None: self._net().load_state_dict(self.trained); self.trained = None
+    def before_fit(self):
+        self._train_on()  # a second phase goes on from the trained weights
+        if self.avg is not None: return
+        self.avg = AveragedModel(self._net(), multi_avg_fn=get_ema_multi_avg_fn(self.decay), use_buffers=True)
+        if self.state is not None: self.avg.load_state_dict(self.state)
+    def after_step(self): self.avg.update_parameters(self._net())
+    def before_validate(self):
+        self.trained = {k: v.clone() for k, v in self._net().state_dict().items()}
+        self._net().load_state_dict(self.avg.module.state_dict())
+    def before_train(self): self._train_on()
 
 # %% ../nbs/08_train.ipynb #0c3b91c4
 class NothingToResumeError(CxrError, FileNotFoundError):
@@ -501,6 +530,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     if progress and not rank: fit_cbs.append(EpochEstimate())
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
+    if cfg.ema: fit_cbs.append(WeightAverage(cfg.ema, ckpt and ckpt.get('average')))
     # the teachers' networks and loaders leave the random draws of the run as they were
     with no_random(cfg.seed):
         teacher = _teacher(cfg, stats, dev, m, root, progress and not rank) if cfg.teacher else None

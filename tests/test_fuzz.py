@@ -4,6 +4,7 @@ hang. The commands' functions run in-process (the same code path as the console 
 interpreter per case), with a fixed seed and a bounded number of examples: set CXR_FUZZ_EXAMPLES for a larger
 budget, as `nbdev-test --flags slow` does."""
 import contextlib, inspect, io, json, os, random, shutil, signal, sys
+from dataclasses import fields
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -55,11 +56,10 @@ def commands(model_dir, xray, tmp):
     case quick."""
     from cxr_nbdev import train, evaluate, trust, split, search, report, browser, bench
     nowhere = str(tmp/'nowhere')
-    return [(train.cxr_train, ['--data', nowhere],
-             ['--size', '--epochs', '--lr', '--dropout', '--wd', '--bs', '--bn', '--aug', '--schedule',
-              '--freeze-epochs', '--label-smoothing', '--mix', '--weighted', '--progressive', '--keep',
-              '--patience', '--seed', '--near-dup',
-             '--preset', '--arch', '--device', '--workers', '--out']),
+    from cxr_nbdev.core import opt_name
+    # every setting of a training run, as `TrainConfig` declares them, and the command's own options
+    train_opts = [opt_name(f.name) for f in fields(train.TrainConfig)] + ['--device', '--workers', '--out']
+    return [(train.cxr_train, ['--data', nowhere], train_opts),
             (evaluate.cxr_evaluate, ['--model', model_dir, '--no-figures', '--quiet', '--out', tmp/'ev'],
              ['--bs', '--split', '--device', '--data']),
             (evaluate.cxr_predict, [xray, '--model', model_dir],
