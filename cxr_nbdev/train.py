@@ -142,7 +142,8 @@ def preset_config(preset:str|None=None,
         raise SettingError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}.")
     unknown = set(changes) - {f.name for f in fields(TrainConfig)}
     if unknown: raise SettingError(f"Unknown training setting(s): {', '.join(sorted(unknown))}.")
-    # a taught run's validation loss swings while its accuracy climbs to the end (Results): keep its last epoch
+    # a taught run's validation loss swings while its accuracy climbs to the end (Results): keep its last
+    # epoch
     if changes.get('teacher') and changes.get('keep') is None: changes['keep'] = 'last'
     return replace(PRESETS[preset], **{k: v for k, v in changes.items() if v is not None}).check()
 
@@ -320,7 +321,8 @@ class WeightAverage(Callback):
                 ):
         self.decay, self.state, self.avg = decay, state, None
         self.trained = None # The training weights while the average is validated
-    def _net(self): return getattr(self.learn.model, 'module', self.learn.model)  # without a data-parallel wrapper
+    def _net(self):  # without a data-parallel wrapper
+        return getattr(self.learn.model, 'module', self.learn.model)
     def _train_on(self):
         if self.trained is not None: self._net().load_state_dict(self.trained); self.trained = None
     def before_fit(self):
