@@ -22,9 +22,11 @@ __all__ = ['changes', 'train_command', 'minutes_to', 'run_summary', 'paired_diff
 
 # %% ../nbs/12_report.ipynb #4d693014
 def changes(train:dict) -> dict:
-    "The settings of a run's config that differ from its preset."
+    """The settings of a run's config that differ from its preset; a setting newer than the run had its
+    default there."""
     preset = asdict(PRESETS.get(train.get('preset'), PRESETS['default']))
-    return {k: v for k, v in train.items() if k in preset and k != 'preset' and preset[k] != v}
+    run = {f.name: train.get(f.name, f.default) for f in fields(TrainConfig)}
+    return {k: v for k, v in run.items() if k != 'preset' and preset[k] != v}
 
 def train_command(train:dict, # A run's `train` config
                   out:str|Path, # Its folder
