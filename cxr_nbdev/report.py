@@ -115,7 +115,8 @@ def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> di
     vf = run/'eval-valid'/'metrics.json'  # its own validation figures, where it was evaluated there too
     v = json.loads(vf.read_text()) if vf.exists() else {}
     return {'run': run.name, 'model': f"ensemble of {len(ms)}: " + ' + '.join(kinds), 'recipe': 'ensemble',
-            'size': None, 'epochs': None, 'valid_accuracy': v.get('accuracy'), 'valid_macro_f1': v.get('macro_f1'),
+            'size': None, 'epochs': None,
+            'valid_accuracy': v.get('accuracy'), 'valid_macro_f1': v.get('macro_f1'),
             'test_accuracy': m['accuracy'], 'test_accuracy_ci95': m['accuracy_ci95'],
             'test_macro_f1': m['macro_f1'], 'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
             'recall': {c: v['recall'] for c, v in m['per_class'].items()},
