@@ -109,14 +109,14 @@ def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> di
     if not ev.exists():
         raise ModelNotFoundError(
             f"No eval-{split}/metrics.json in {str(run)!r}: evaluate the ensemble again.")
-    m, tta_fn = json.loads(ev.read_text()), run/f'eval-{split}-tta'/'metrics.json'
-    tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
+    def read(f): return json.loads(f.read_text()) if f.exists() else {}
+    # its evaluation with TTA, and its own on the validation split, where it has them
+    m, tta = read(ev), read(run/f'eval-{split}-tta'/'metrics.json')
+    valid = read(run/'eval-valid'/'metrics.json')
     kinds = list(dict.fromkeys(_recipe(x) for x in ms))
-    vf = run/'eval-valid'/'metrics.json'  # its own validation figures, where it was evaluated there too
-    v = json.loads(vf.read_text()) if vf.exists() else {}
     return {'run': run.name, 'model': f"ensemble of {len(ms)}: " + ' + '.join(kinds), 'recipe': 'ensemble',
             'size': None, 'epochs': None,
-            'valid_accuracy': v.get('accuracy'), 'valid_macro_f1': v.get('macro_f1'),
+            'valid_accuracy': valid.get('accuracy'), 'valid_macro_f1': valid.get('macro_f1'),
             'test_accuracy': m['accuracy'], 'test_accuracy_ci95': m['accuracy_ci95'],
             'test_macro_f1': m['macro_f1'], 'test_macro_f1_ci95': m['macro_f1_ci95'], 'ece': m['ece'],
             'recall': {c: v['recall'] for c, v in m['per_class'].items()},
