@@ -227,6 +227,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'cxr_nbdev.report._ms': ('report.html#_ms', 'cxr_nbdev/report.py'),
                                   'cxr_nbdev.report._recipe': ('report.html#_recipe', 'cxr_nbdev/report.py'),
                                   'cxr_nbdev.report._spread': ('report.html#_spread', 'cxr_nbdev/report.py'),
+                                  'cxr_nbdev.report._taught': ('report.html#_taught', 'cxr_nbdev/report.py'),
                                   'cxr_nbdev.report.changes': ('report.html#changes', 'cxr_nbdev/report.py'),
                                   'cxr_nbdev.report.cxr_report': ('report.html#cxr_report', 'cxr_nbdev/report.py'),
                                   'cxr_nbdev.report.headline_table': ('report.html#headline_table', 'cxr_nbdev/report.py'),

@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from .core import Allowed, CxrError, allow, command
 from .inference import ModelFileError, ModelNotFoundError, check_model_config, load_model
 from .model import n_params
-from .train import PRESETS, TrainConfig, epoch_minutes
+from .train import PRESETS, TrainConfig, epoch_minutes, preset_config
 from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
 
@@ -24,9 +24,15 @@ __all__ = ['changes', 'train_command', 'minutes_to', 'run_summary', 'paired_diff
 def changes(train:dict) -> dict:
     """The settings of a run's config that differ from its preset; a setting newer than the run had its
     default there."""
-    preset = asdict(PRESETS.get(train.get('preset'), PRESETS['default']))
+    base = PRESETS.get(train.get('preset'), PRESETS['default'])
+    # what the preset gives a taught run (`preset_config` keeps its last epoch), the teacher aside
+    taught = preset_config(base.preset, teacher=train.get('teacher') or None)
+    preset = {**asdict(taught), 'teacher': base.teacher}
     run = {f.name: train.get(f.name, f.default) for f in fields(TrainConfig)}
-    return {k: v for k, v in run.items() if k != 'preset' and preset[k] != v}
+    # a teacher's settings do nothing without one
+    unused = {'preset'} | (set() if run['teacher'] else
+                           {'distill_weight', 'distill_temperature', 'teacher_cache'})
+    return {k: v for k, v in run.items() if k not in unused and preset[k] != v}
 
 def train_command(train:dict, # A run's `train` config
                   out:str|Path, # Its folder
@@ -91,11 +97,17 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
             'command': train_command(train, run, data_as or cfg.get('data', '?')),
             'predictions': run/f'eval-{split}'/'predictions.csv'}
 
-def _recipe(r:dict) -> str:
-    "A run's network and recipe, without its seeds."
+def _taught(part:str) -> str:
+    "A recipe's `teacher A,B,C` as `taught by 3 runs`, or by one run's folder name."
+    ts = [t.strip() for t in part.removeprefix('teacher ').split(',') if t.strip()]
+    return f"taught by {Path(ts[0]).name}" if len(ts) == 1 else f"taught by {len(ts)} runs"
+
+def _recipe(r:dict, brief:bool=False) -> str:
+    "A run's network and recipe, without its seeds; `brief`: its teachers counted rather than listed."
     if r['recipe'] == 'ensemble': return r['model']
     pre, *rest = r['recipe'].split(', ')
-    rest = [c for c in rest if not c.startswith(('seed ', 'split_seed '))]
+    rest = [_taught(c) if brief and c.startswith('teacher ') else c for c in rest
+            if not c.startswith(('seed ', 'split_seed '))]
     return ', '.join([r['model'] if pre == r['model'] else f"{r['model']}, {pre} preset"] + rest)
 
 def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> dict:
@@ -113,7 +125,7 @@ def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> di
     # its evaluation with TTA, and its own on the validation split, where it has them
     m, tta = read(ev), read(run/f'eval-{split}-tta'/'metrics.json')
     valid = read(run/'eval-valid'/'metrics.json')
-    kinds = list(dict.fromkeys(_recipe(x) for x in ms))
+    kinds = list(dict.fromkeys(_recipe(x, brief=True) for x in ms))
     return {'run': run.name, 'model': f"ensemble of {len(ms)}: " + ' + '.join(kinds), 'recipe': 'ensemble',
             'size': None, 'epochs': None,
             'valid_accuracy': valid.get('accuracy'), 'valid_macro_f1': valid.get('macro_f1'),
@@ -209,7 +221,8 @@ def headline_table(runs:list, # Run folders; runs that differ only in seed becom
     head = ['model', f'{split} accuracy (95% CI)', f'{split} macro-F1', 'CPU training min', 'ms per image',
             'parameters']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
-    for (label, _), g in groups.items():
+    for g in groups.values():
+        label = _recipe(g[0], brief=True)  # the teachers counted, to keep the column narrow
         for suffix, pre, speed in (('', 'test_', 'speed'), (' with TTA', 'tta_', 'tta_speed')):
             if any(r[pre + 'accuracy'] is None for r in g): continue
             cells = [label + suffix,
