@@ -16,7 +16,7 @@ from fastcore.script import anno_parser, bool_arg
 # %% auto #0
 __all__ = ['SETTINGS', 'CxrError', 'SettingError', 'opt_name', 'Allowed', 'allow', 'check_setting', 'settings_options',
            'check_settings', 'command', 'pick_device', 'save_figure', 'out_folder', 'figure_file', 'keep_freed_memory',
-           'fast_cpu_steps', 'nbdev_test_setup']
+           'fast_cpu_steps', 'trim_freed_memory', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
 class CxrError(Exception):
@@ -241,6 +241,12 @@ def fast_cpu_steps(device:torch.device, # Where the model runs
     """Call `keep_freed_memory` when the model runs on the CPU and memory is not to be saved; whether it was
     switched on."""
     return device.type == 'cpu' and not low_memory and keep_freed_memory()
+
+# %% ../nbs/00_core.ipynb #4c01d0f1
+def trim_freed_memory() -> bool:
+    "Give the free pages of glibc's heap back to the OS, wherever they lie; whether any went back."
+    if platform.libc_ver()[0] != 'glibc': return False
+    return bool(ctypes.CDLL('libc.so.6').malloc_trim(0))
 
 # %% ../nbs/00_core.ipynb #5ca89ff5
 def nbdev_test_setup(cells:list|None=None, # The cells nbdev-test is about to run (unused)

@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps,
-                   opt_name, out_folder, pick_device, save_figure)
+                   opt_name, out_folder, pick_device, save_figure, trim_freed_memory)
 from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
@@ -39,8 +39,9 @@ from fastai.torch_core import set_seed
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'MIXES', 'PRESETS', 'TrainConfig', 'preset_config', 'Checkpoint', 'History', 'class_weights',
-           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'Distill', 'WeightAverage', 'NothingToResumeError',
-           'plot_history', 'epoch_minutes', 'history_metrics', 'machine_info', 'train_model', 'cxr_train']
+           'xray_learner', 'ProgressiveResize', 'EpochEstimate', 'TrimMemory', 'Distill', 'WeightAverage',
+           'NothingToResumeError', 'plot_history', 'epoch_minutes', 'history_metrics', 'machine_info', 'train_model',
+           'cxr_train']
 
 # %% ../nbs/08_train.ipynb #6e629e82
 SCHEDULES = ('one_cycle', 'fine_tune', 'constant')
@@ -261,6 +262,10 @@ class EpochEstimate(Callback):
                 f"About {est/60:.1f} min per epoch on this machine ({per:.2f} s per batch of {self.dls.bs}).",
                 flush=True)
             self.done = True
+
+class TrimMemory(Callback):
+    "After each epoch, give the heap's freed pages back to the OS (`trim_freed_memory`), before they pile up."
+    def after_epoch(self): trim_freed_memory()
 
 # %% ../nbs/08_train.ipynb #e7bc693d
 class Distill(Callback):
@@ -505,7 +510,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     metrics."""
     cfg = (cfg or preset_config()).check()
     dev, root, out = pick_device(device), get_data_path(data), out_folder(out)
-    fast_cpu_steps(dev, low_memory)
+    keeps_freed = fast_cpu_steps(dev, low_memory)
     # prepare (with several processes, the first one first: it writes the files the others read)
     first, rank = _rank0_first(dev), rank_distrib()
     ckpt = first(_resume, out, cfg, resume)
@@ -531,6 +536,7 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
     keeper = Checkpoint(out, cfg.keep, start, ckpt and ckpt['best'], ckpt and ckpt['best_epoch'])
     fit_cbs = [History(out/'history.csv', start), keeper]
     if progress and not rank: fit_cbs.append(EpochEstimate())
+    if keeps_freed: fit_cbs.append(TrimMemory())  # the freed memory that steps keep
     if cfg.progressive: fit_cbs.append(ProgressiveResize(cfg.progressive, cfg.size, cfg.total_epochs))
     if cfg.patience: fit_cbs.append(EarlyStoppingCallback(patience=cfg.patience))
     if cfg.ema: fit_cbs.append(WeightAverage(cfg.ema, ckpt and ckpt.get('average')))
