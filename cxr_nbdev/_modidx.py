@@ -306,6 +306,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.train.TrainConfig.total_epochs': ('train.html#trainconfig.total_epochs', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.TrimMemory': ('train.html#trimmemory', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.TrimMemory.after_epoch': ('train.html#trimmemory.after_epoch', 'cxr_nbdev/train.py'),
+                                 'cxr_nbdev.train.TrimMemory.before_fit': ('train.html#trimmemory.before_fit', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.WeightAverage': ('train.html#weightaverage', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.WeightAverage.__init__': ('train.html#weightaverage.__init__', 'cxr_nbdev/train.py'),
                                  'cxr_nbdev.train.WeightAverage._net': ('train.html#weightaverage._net', 'cxr_nbdev/train.py'),

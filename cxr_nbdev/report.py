@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from .core import Allowed, CxrError, allow, command
 from .inference import ModelFileError, ModelNotFoundError, check_model_config, load_model
 from .model import n_params
-from .train import PRESETS, TrainConfig, epoch_minutes, preset_config
+from .train import PRESETS, TrainConfig, _teacher_folders, epoch_minutes, preset_config
 from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
 
@@ -81,8 +81,10 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
     tta = json.loads(tta_fn.read_text()) if tta_fn.exists() else {}
     return {'run': run.name,
             'model': train['arch'] + (' + BatchNorm' if train['arch'] == 'simple' and train['bn'] else ''),
+            # teachers joined without spaces, so that the recipe splits at ', ' alone
             'recipe': ', '.join([train.get('preset', 'default')]
-                                + [f'{k} {v}' for k, v in changes(train).items()]),
+                                + [f"{k} {','.join(_teacher_folders(v)) if k == 'teacher' else v}"
+                                   for k, v in changes(train).items()]),
             'size': train['size'], 'epochs': cfg['metrics']['epochs_run'],
             'valid_accuracy': cfg['metrics']['valid_accuracy'],
             'valid_macro_f1': cfg['metrics']['valid_macro_f1'], 'test_accuracy': m['accuracy'],
@@ -99,7 +101,7 @@ def run_summary(run:str|Path, # A folder written by `cxr-train` (and `cxr-evalua
 
 def _taught(part:str) -> str:
     "A recipe's `teacher A,B,C` as `taught by 3 runs`, or by one run's folder name."
-    ts = [t.strip() for t in part.removeprefix('teacher ').split(',') if t.strip()]
+    ts = _teacher_folders(part.removeprefix('teacher '))
     return f"taught by {Path(ts[0]).name}" if len(ts) == 1 else f"taught by {len(ts)} runs"
 
 def _recipe(r:dict, brief:bool=False) -> str:

@@ -264,8 +264,10 @@ class EpochEstimate(Callback):
             self.done = True
 
 class TrimMemory(Callback):
-    "After each epoch, give the heap's freed pages back to the OS (`trim_freed_memory`), before they pile up."
-    def after_epoch(self): trim_freed_memory()
+    """After each epoch, give the heap's freed pages back to the OS (`trim_freed_memory`) before they pile
+    up; `released` says, per epoch, whether any went back."""
+    def before_fit(self): self.released = []
+    def after_epoch(self): self.released.append(trim_freed_memory())
 
 # %% ../nbs/08_train.ipynb #e7bc693d
 class Distill(Callback):
@@ -274,8 +276,8 @@ class Distill(Callback):
     def __init__(self, teacher:torch.nn.Module|list, # The teacher's network, in eval mode, or several
                  teacher_config:dict|list, # Its `model.json` (or theirs): normalisation, network
                  stats:tuple, # (mean, std) per channel of the student's inputs
-                 weight:float=0.9, # The teachers' term's weight
-                 temperature:float=4., # The softening temperature
+                 weight:float=TrainConfig.distill_weight, # The teachers' term's weight
+                 temperature:float=TrainConfig.distill_temperature, # The softening temperature
                  # The teachers' logits per manifest row, (rows, classes) or (teachers, rows, classes),
                  # computed once, for batches that end with their rows (`xray_dataloaders(row_ids=True)`);
                  # None: the teachers run on each batch
