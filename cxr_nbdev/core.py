@@ -16,7 +16,7 @@ from fastcore.script import anno_parser, bool_arg
 # %% auto #0
 __all__ = ['SETTINGS', 'CxrError', 'SettingError', 'opt_name', 'Allowed', 'allow', 'check_setting', 'settings_options',
            'check_settings', 'command', 'pick_device', 'save_figure', 'out_folder', 'figure_file', 'keep_freed_memory',
-           'fast_cpu_steps', 'trim_freed_memory', 'nbdev_test_setup']
+           'fast_cpu_steps', 'trim_freed_memory', 'return_freed_memory', 'nbdev_test_setup']
 
 # %% ../nbs/00_core.ipynb #d061ecc2
 class CxrError(Exception):
@@ -225,15 +225,19 @@ def figure_file(fn:str|Path, # The picture file a user named
     return fn
 
 # %% ../nbs/00_core.ipynb #432ba25e
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4  # from glibc's malloc.h
+
+def _mallopt(mmap_max:int, trim_threshold:int) -> bool:
+    # macOS, Windows, musl: their allocators have no such switch
+    if platform.libc_ver()[0] != 'glibc': return False
+    libc = ctypes.CDLL('libc.so.6')
+    return bool(libc.mallopt(_M_MMAP_MAX, mmap_max)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold))
+
 def keep_freed_memory(trim_mb:int=256, # Freed memory at the top of the heap beyond this goes back to the OS
                      ) -> bool:
     """Make glibc's malloc serve large blocks from its heap and keep freed memory; False where that is not
     possible."""
-    # macOS, Windows, musl: their allocators have no such switch
-    if platform.libc_ver()[0] != 'glibc': return False
-    libc = ctypes.CDLL('libc.so.6')
-    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # from glibc's malloc.h
-    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_mb*2**20))
+    return _mallopt(0, trim_mb*2**20)
 
 def fast_cpu_steps(device:torch.device, # Where the model runs
                    low_memory:bool=False, # Keep resident memory low instead
@@ -247,6 +251,14 @@ def trim_freed_memory() -> bool:
     "Give the free pages of glibc's heap back to the OS, wherever they lie; whether any went back."
     if platform.libc_ver()[0] != 'glibc': return False
     return bool(ctypes.CDLL('libc.so.6').malloc_trim(0))
+
+# %% ../nbs/00_core.ipynb #6ea88476
+def return_freed_memory() -> bool:
+    """Undo `keep_freed_memory`: large blocks get their own `mmap` again and freed memory goes back at once,
+    as under glibc's defaults; the heap's free pages go back now. False where that is not possible."""
+    undone = _mallopt(65536, 128*2**10)  # glibc's default maximum of mmaps, and its first trim threshold
+    trim_freed_memory()
+    return undone
 
 # %% ../nbs/00_core.ipynb #5ca89ff5
 def nbdev_test_setup(cells:list|None=None, # The cells nbdev-test is about to run (unused)

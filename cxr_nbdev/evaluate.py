@@ -16,8 +16,9 @@ from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
-from .trust import (Trust, aurc, combine_assessments, ensemble_members, risk_coverage,
-                             selective_accuracy, trusted_predictions)
+from .trust import (Trust, aurc, combine_assessments, ensemble_fit, ensemble_members, fit_ensemble,
+                             is_ensemble, risk_coverage, save_ensemble, selective_accuracy,
+                             trusted_predictions)
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
@@ -34,13 +35,14 @@ def interpretation(tm:TrainedModel|list, # A loaded model folder, or an ensemble
                    bs:int=64, # Batch size
                    tta:bool=False, # Test-time augmentation
                    progress:bool=False, # Progress bar
+                   fit:dict|None=None, # An ensemble's temperature and threshold, from `fit_ensemble`
                   ) -> ClassificationInterpretation:
     """fastai's `ClassificationInterpretation` of `tm`'s model on `rows`, with `preds`, `targs`, `decoded`
     and `trust` of one pass; of an ensemble, the first member's with the ensemble's answers."""
     tms = list(tm) if isinstance(tm, (list, tuple)) else [tm]
     dls = [m.dataloader(rows.reset_index(drop=True), root, bs) for m in tms]
     a = combine_assessments([trusted_predictions(m, dl, tta, progress) for m, dl in zip(tms, dls)],
-                            [Trust.of(m) for m in tms])
+                            [Trust.of(m) for m in tms], fit)
     losses = torch.nn.functional.nll_loss(a.probs.clamp(min=1e-12).log(), a.targs, reduction='none')
     dl = dls[0]
     interp = ClassificationInterpretation(predictor(tms[0].model, dl, tms[0].temperature), dl, losses)
@@ -292,6 +294,8 @@ def _check_ensemble(tms:list, rows:pd.DataFrame, data, split:str, out):
     "Refuse an ensemble of other splits: a test image of one member could be a training image of another."
     if out is None:
         raise SettingError("An ensemble needs a folder of its own for its reports: give --out.")
+    if (Path(out)/'model.json').exists():
+        raise SettingError(f"--out {out} is a model's folder: give the ensemble a folder of its own.")
     for m in tms[1:]:
         if split != 'all' and set(m.images(data, split)[0].path) != set(rows.path):
             raise SettingError(
@@ -299,15 +303,27 @@ def _check_ensemble(tms:list, rows:pd.DataFrame, data, split:str, out):
                 f"were its training images. Train the members with the same --split-seed, or evaluate them "
                 f"with --data OTHER --split all.")
 
-def _ensemble_keys(tms:list, m:dict) -> dict:
-    "What `metrics.json` says of an ensemble: its members and their checks."
+def _ensemble_fit(tms:list, data, split:str, out, bs:int, progress:bool) -> dict|None:
+    """The ensemble's fit stored in `out` if it still holds, else fitted anew and stored; None without a
+    shared split."""
+    fit = ensemble_fit(out, tms)[0]
+    if fit is None:
+        # `--split all` of other data: the members' own validation images, where they are
+        try: fit = fit_ensemble(tms, data if split != 'all' else None, bs, progress=progress)
+        except CxrError:
+            if split != 'all': raise
+    save_ensemble(out, tms, fit)
+    return fit
+
+def _ensemble_keys(tms:list, m:dict, fit:dict|None) -> dict:
+    "What `metrics.json` says of an ensemble: its members, its temperature and their checks."
     trs = [Trust.of(x) for x in tms]
-    members = [str(x.path) for x in tms]
-    return {'model': members, 'temperature': [t.temperature for t in trs],
+    mc = fit['selective']['min_confidence'] if fit else float(np.mean([t.min_confidence for t in trs]))
+    return {'model': [str(x.path) for x in tms], 'temperature': fit and fit['temperature'],
+            'member_temperatures': [t.temperature for t in trs],
             'ood': {**m['ood'], 'checked': all(t.checked for t in trs),
                     'threshold': [t.threshold for t in trs]},
-            'selective': {**m['selective'],
-                          'min_confidence': float(np.mean([t.min_confidence for t in trs]))}}
+            'selective': {**m['selective'], 'min_confidence': mc}}
 
 def _nll(probs, targets) -> float:
     return float(-np.log(np.clip(probs[np.arange(len(targets)), targets], 1e-12, None)).mean())
@@ -356,25 +372,25 @@ def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a 
     """Evaluate a saved model, or an ensemble, and write metrics, report, predictions and pictures into `out`;
     an ensemble's Grad-CAM maps are its first member's."""
     dirs = list(model_dir) if isinstance(model_dir, (list, tuple)) else [model_dir]
-    tms = ensemble_members(dirs, device)
+    tms, fit = ensemble_members(dirs, device), None
     tm = tms[0]
     rows, root = tm.images(data, split)
     report = f"eval-{split}{'-tta' if tta else ''}"
     if len(tms) > 1:
+        if out is None and len(dirs) == 1: out = dirs[0]  # an ensemble's folder
         _check_ensemble(tms, rows, data, split, out)
-        (out_folder(out)/'ensemble.json').write_text(
-            _json.dumps({'members': [str(x.path) for x in tms], 'classes': tm.classes}, indent=2) + '\n')
+        fit = _ensemble_fit(tms, data, split, out, bs, progress)
         out = Path(out)/report
     out = out_folder(out or Path(dirs[0])/report)
     start = time.perf_counter()
-    interp = interpretation(tms, rows, root, bs, tta, progress)
+    interp = interpretation(tms, rows, root, bs, tta, progress, fit)
     # from reading the files to the calibrated answers and the trust checks
     speed = {'ms_per_image': round(1000*(time.perf_counter() - start)/max(1, len(rows)), 2),
              'device': str(tm.device), 'threads': torch.get_num_threads(), 'bs': bs}
     probs, targs = interp.preds.numpy(), interp.targs.numpy()
     m = {**prediction_metrics(probs, targs, tm.classes, n_boot=n_boot), **trust_metrics(interp, tm, n_boot),
          'split': split, 'tta': tta, 'model': str(dirs[0]), 'data': str(root), 'speed': speed}
-    if len(tms) > 1: m |= _ensemble_keys(tms, m)
+    if len(tms) > 1: m |= _ensemble_keys(tms, m, fit)
     if (tm.path/'manifest.csv').exists():
         m['warnings'] = split_warnings(read_manifest(tm.path/'manifest.csv'))
     audit = lung_audit(interp, tm.model, rows, root)
@@ -404,9 +420,9 @@ def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a 
     return m
 
 # %% ../nbs/11_evaluate.ipynb #4d7a38ca
-MODEL_OPTION = Annotated[str, 'Folder written by cxr-train (default runs/model); give it more than once for '
-                               'an ensemble, which averages the members\' calibrated probabilities',
-                         {'action': 'append'}]
+MODEL_OPTION = Annotated[str, 'Folder written by cxr-train (default runs/model), or an ensemble\'s folder; '
+                               'give it more than once for an ensemble, calibrated as a whole once '
+                               'cxr-evaluate has written its folder', {'action': 'append'}]
 
 @command
 def cxr_evaluate(model:MODEL_OPTION=None,
@@ -456,7 +472,11 @@ def cxr_evaluate(model:MODEL_OPTION=None,
         print(
             "Grad-CAM in the lungs: not measured, no image here has a lung mask (<Class>/masks/<name>.png).")
     report = f"eval-{split}{'-tta' if tta else ''}"
-    print(f"Wrote {Path(out)/report if len(models) > 1 else out or Path(model)/report}")
+    ens = len(models) > 1 or is_ensemble(model)
+    if ens and m['temperature'] is None:
+        print("note: not calibrated as a whole (its members' validation images differ): the mean of their "
+              "calibrated probabilities.")
+    print(f"Wrote {Path(out or model)/report if ens else out or Path(model)/report}")
 
 # %% ../nbs/11_evaluate.ipynb #641e136a
 def _predict_line(f:str, p:torch.Tensor, classes:list, uncertain:bool, ood:bool, score:float,
@@ -487,10 +507,17 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     import matplotlib.pyplot as plt
     files = [images] if isinstance(images, str) else list(images)
     if cam: cam = figure_file(cam, '--cam')  # a name it cannot write is refused before any work
-    tms = ensemble_members(model if isinstance(model, list) else [model or 'runs/model'], device)
+    models = model if isinstance(model, list) else [model or 'runs/model']
+    tms = ensemble_members(models, device)
     tm, trs = tms[0], [Trust.of(m) for m in tms]
     for m, t in zip(tms, trs):
         if note := t.note(m.path): print(note, file=sys.stderr)
+    fit, note = ensemble_fit(models[0], tms) if len(models) == 1 else (None, None)
+    if len(tms) > 1 and fit is None:
+        print(note or
+              "note: an ensemble given member by member is not calibrated as a whole: calibrate it once with "
+              f"`cxr-evaluate {' '.join(f'--model {m}' for m in models)} --out DIR`, then give --model DIR.",
+              file=sys.stderr)
     tr = trs[0]
     good, loaded, failed = [], [], []
     # decode each file once: a bad one is named here, the good ones go on to the model as images
@@ -502,7 +529,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     if good:
         a = combine_assessments(
             [t.assess(*predict_files(m.model, m.config, loaded, bs=32, tta=tta, outputs=True))
-             for m, t in zip(tms, trs)], trs)
+             for m, t in zip(tms, trs)], trs, fit)
         if min_confidence is not None: a.uncertain = (a.probs.max(1).values < min_confidence).numpy()
         for f, p, u, o, s in zip(good, a.probs, a.uncertain, a.ood, a.ood_score):
             if json:

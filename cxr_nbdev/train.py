@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from sklearn.utils.class_weight import compute_class_weight
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .core import (SETTINGS, Allowed, CxrError, SettingError, allow, command, fast_cpu_steps,
-                   opt_name, out_folder, pick_device, save_figure, trim_freed_memory)
+                   opt_name, out_folder, pick_device, return_freed_memory, save_figure, trim_freed_memory)
 from .data import CLASSES, get_data_path, sample_path
 from .split import NEAR_DUP, prepare_manifest, split_warnings
 from .augment import AUGMENTATIONS, GridAffineTfm, check_aug
@@ -553,6 +553,8 @@ def train_model(cfg:TrainConfig|None=None, # Settings; default `preset_config()`
         finally: learn.remove_cb(ddp)
         if rank: return None  # the first process saves the model
     else: _fit(learn, cfg, start, fit_cbs + list(cbs or []))
+    # the calibration's pass over the training images would pile up kept memory (the core chapter)
+    if keeps_freed: return_freed_memory()
     keeper.restore(learn.model)
     # save
     hist = pd.read_csv(out/'history.csv')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11a_trust.ipynb #d0b42cfb
 from __future__ import annotations
-import json, os
+import hashlib, json, os
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -18,18 +18,19 @@ from .core import (Allowed, CxrError, SettingError, allow, check_setting, comman
                    save_figure)
 from .data import load_xray
 from .model import NETWORKS
-from .inference import (ModelFileError, TrainedModel, calibrated_softmax, model_outputs,
+from .inference import (ModelFileError, TrainedModel, _num, calibrated_softmax, model_outputs,
                         predict_dataloader, predictor, tta_predictions)
 from fastai.callback.hook import Hook
 from fastprogress.fastprogress import progress_bar
 from fastcore.script import store_true
 
 # %% auto #0
-__all__ = ['nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector', 'load_detector',
-           'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for', 'fit_trust',
-           'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'ensemble_members', 'combine_assessments',
-           'package_images', 'ood_images', 'ood_study', 'plot_ood_scores', 'compare_detectors', 'trust_summary',
-           'cxr_calibrate', 'cxr_ood']
+__all__ = ['ENSEMBLE_FILE', 'nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector',
+           'load_detector', 'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for',
+           'fit_answers', 'fit_trust', 'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'is_ensemble',
+           'ensemble_members', 'ensemble_logits', 'combine_assessments', 'fit_ensemble', 'save_ensemble',
+           'read_ensemble', 'ensemble_fit', 'package_images', 'ood_images', 'ood_study', 'plot_ood_scores',
+           'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
 
 # %% ../nbs/11a_trust.ipynb #f2a034d8
 def nll(logits, # (n, classes) raw outputs
@@ -169,6 +170,19 @@ def min_confidence_for(confidence, # (n,) top calibrated probability of each val
 # %% ../nbs/11a_trust.ipynb #730a76c7
 allow(pass_rate=Allowed(float, 0, 1, open_lo=True), target_accuracy=Allowed(float, 0, 1, open_lo=True))
 
+def fit_answers(logits, # (n, classes) raw outputs on the validation images
+                targets, # (n,) their classes
+                target_accuracy:float=0.97, # Validation accuracy of the answers given with confidence
+               ) -> dict:
+    "The keys `temperature` and `selective` of a model, or of an ensemble, fitted on its validation images."
+    check_setting('target_accuracy', target_accuracy)
+    logits, targets = torch.as_tensor(logits).float(), torch.as_tensor(targets)
+    t = fit_temperature(logits, targets)
+    conf, right = calibrated_softmax(logits, t).max(1).values.numpy(), (logits.argmax(1) == targets).numpy()
+    mc = min_confidence_for(conf, right, target_accuracy)
+    return {'temperature': t, 'selective': {'target_accuracy': target_accuracy, 'min_confidence': mc,
+                                            'valid_coverage': float((conf >= mc).mean())}}
+
 def fit_trust(tm:TrainedModel, # A loaded model folder
               train:tuple, # (logits, features, targets) of its training images
               valid:tuple, # The same of its validation images
@@ -178,15 +192,12 @@ def fit_trust(tm:TrainedModel, # A loaded model folder
     "(detector, the keys `temperature`, `ood` and `selective` for `model.json`)."
     check_setting('pass_rate', pass_rate); check_setting('target_accuracy', target_accuracy)
     det, (vl, vf, vy) = LayerEnsemble.fit(train[1], train[2]), valid
-    t = fit_temperature(vl, vy)
-    scores, conf = det.score(vf), calibrated_softmax(vl, t).max(1).values.numpy()
-    right = (vl.argmax(1) == vy).numpy()
-    thr, mc = pass_threshold(scores, pass_rate), min_confidence_for(conf, right, target_accuracy)
-    return det, {'temperature': t,
-                 'ood': {'method': 'mahalanobis', 'file': 'ood.npz', 'threshold': thr, 'pass_rate': pass_rate,
+    a = fit_answers(vl, vy, target_accuracy)
+    return det, {'temperature': a['temperature'],
+                 'ood': {'method': 'mahalanobis', 'file': 'ood.npz',
+                         'threshold': pass_threshold(det.score(vf), pass_rate), 'pass_rate': pass_rate,
                          'layers': det.layers},
-                 'selective': {'target_accuracy': target_accuracy, 'min_confidence': mc,
-                               'valid_coverage': float((conf >= mc).mean())}}
+                 'selective': a['selective']}
 
 # %% ../nbs/11a_trust.ipynb #f0bd01bf
 def calibrate_model(model_dir:str|Path, # Folder written by `cxr-train`
@@ -273,11 +284,19 @@ def trusted_predictions(tm:TrainedModel, # A loaded model folder
     return tr.assess(probs, logits, feats, targs)
 
 # %% ../nbs/11a_trust.ipynb #9707e57a
-def ensemble_members(models:list, # Model folders written by `cxr-train`
+ENSEMBLE_FILE = 'ensemble.json'
+
+def is_ensemble(folder:str|Path) -> bool:
+    "Whether `folder` is an ensemble's: an `ensemble.json`, and no `model.json`."
+    f = Path(folder)
+    return (f/ENSEMBLE_FILE).is_file() and not (f/'model.json').exists()
+
+def ensemble_members(models:list, # Model folders written by `cxr-train`, or an ensemble's folder
                      device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                     ) -> list:
-    "The `TrainedModel` of each folder, if they share their classes."
-    tms = [TrainedModel(m, device) for m in models]
+    "The `TrainedModel` of each folder (an ensemble's folder stands for its members), if they share classes."
+    folders = [p for m in models for p in (read_ensemble(m)['members'] if is_ensemble(m) else [m])]
+    tms = [TrainedModel(m, device) for m in folders]
     for tm in tms[1:]:
         if tm.classes != tms[0].classes:
             raise SettingError(
@@ -285,16 +304,82 @@ def ensemble_members(models:list, # Model folders written by `cxr-train`
                 f"{tm.path} has {tm.classes}.")
     return tms
 
+def ensemble_logits(parts:list, # One `Assessment` per member, of the same images in the same order
+                   ) -> torch.Tensor:
+    "The log of the members' mean calibrated probabilities: the logits an ensemble's temperature divides."
+    return torch.stack([a.probs for a in parts]).mean(0).clamp(min=1e-12).log()
+
 def combine_assessments(parts:list, # One `Assessment` per member, of the same images in the same order
                         trusts:list, # The members' `Trust`
+                        fit:dict|None=None, # The ensemble's `temperature` and `selective` (`fit_ensemble`)
                        ) -> Assessment:
-    """An ensemble's answers: the mean calibrated probabilities, flagged where any member flags, not sure
-    below the members' mean confidence threshold."""
+    """An ensemble's answers: the mean calibrated probabilities, scaled by the ensemble's temperature, flagged
+    where any member flags, not sure below its confidence threshold (without `fit`: the members' mean)."""
     if len(parts) == 1: return parts[0]
-    probs = torch.stack([a.probs for a in parts]).mean(0)
-    min_confidence = float(np.mean([t.min_confidence for t in trusts]))
+    if fit: probs, mc = (calibrated_softmax(ensemble_logits(parts), fit['temperature']),
+                         fit['selective']['min_confidence'])
+    else: probs, mc = (torch.stack([a.probs for a in parts]).mean(0),
+                       np.mean([t.min_confidence for t in trusts]))
     return Assessment(probs, torch.stack([a.raw for a in parts]).mean(0), parts[0].targs, parts[0].ood_score,
-                      np.any([a.ood for a in parts], axis=0), (probs.max(1).values < min_confidence).numpy())
+                      np.any([a.ood for a in parts], axis=0), (probs.max(1).values < float(mc)).numpy())
+
+# %% ../nbs/11a_trust.ipynb #626ac821
+def _weights_id(tm:TrainedModel) -> str:
+    return hashlib.sha1((tm.path/tm.config['weights']).read_bytes()).hexdigest()[:16]
+
+def fit_ensemble(tms:list, # The members, from `ensemble_members`
+                 data:str|Path|None=None, # Their data folder; default the one they were trained on
+                 bs:int=64, # Batch size
+                 target_accuracy:float=0.97, # Validation accuracy of the answers given with confidence
+                 progress:bool=False, # Progress bars
+                ) -> dict|None:
+    """`fit_answers` of the ensemble on its members' validation images, with their weights' hashes; None when
+    their validation images differ."""
+    rows, root = tms[0].images(data, 'valid')
+    if any(set(m.images(data, 'valid')[0].path) != set(rows.path) for m in tms[1:]): return None
+    parts = [trusted_predictions(m, m.dataloader(rows, root, bs), progress=progress) for m in tms]
+    return {**fit_answers(ensemble_logits(parts), parts[0].targs, target_accuracy), 'split': 'valid',
+            'n': len(rows), 'weights': [_weights_id(m) for m in tms]}
+
+def save_ensemble(folder:str|Path, # The ensemble's own folder
+                  tms:list, # Its members
+                  fit:dict|None, # From `fit_ensemble`
+                 ) -> Path:
+    "Write the ensemble's `ensemble.json`: its members as given, their classes, and its fit."
+    fn = out_folder(folder)/ENSEMBLE_FILE; tmp = fn.with_name(fn.name + '.tmp')
+    e = {'members': [str(m.path) for m in tms], 'classes': tms[0].classes, **({'fit': fit} if fit else {})}
+    tmp.write_text(json.dumps(e, indent=2) + '\n'); os.replace(tmp, fn)
+    return fn
+
+def _fit_ok(f) -> bool:
+    s = f.get('selective') if isinstance(f, dict) else None
+    return (isinstance(s, dict) and _num(f.get('temperature'), 1e-3, 1e3)
+            and _num(s.get('min_confidence'), 0, 1) and isinstance(f.get('weights'), list)
+            and all(isinstance(w, str) for w in f['weights']))
+
+def read_ensemble(folder:str|Path) -> dict:
+    "The `ensemble.json` of an ensemble's folder, checked: its members, and its fit if it has one."
+    fn = Path(folder)/ENSEMBLE_FILE
+    again = f"evaluate its members again with `cxr-evaluate --model A --model B --out {folder}`"
+    try: e = json.loads(fn.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as x:
+        raise ModelFileError(f"{str(fn)!r} is not valid JSON ({type(x).__name__}): {again}.") from None
+    ms = e.get('members') if isinstance(e, dict) else None
+    if not (isinstance(ms, list) and ms and all(isinstance(m, str) and m for m in ms)) or (
+            'fit' in e and not (_fit_ok(e['fit']) and len(e['fit']['weights']) == len(ms))):
+        raise ModelFileError(f"{str(fn)!r} is not an ensemble file that cxr-evaluate wrote: {again}.")
+    return e
+
+def ensemble_fit(folder:str|Path|None, # An ensemble's folder, or any other
+                 tms:list, # The members it is to hold for
+                ) -> tuple:
+    "(the fit stored in `folder` if it holds for `tms`, else None; a note on why not, or None)."
+    if folder is None or not is_ensemble(folder): return None, None
+    e, again = read_ensemble(folder), f"calibrate it with `cxr-evaluate --model {folder}`"
+    if 'fit' not in e: return None, f"note: the ensemble {folder} is not calibrated as a whole: {again}."
+    if e['members'] != [str(m.path) for m in tms] or e['fit']['weights'] != [_weights_id(m) for m in tms]:
+        return None, f"note: the members of the ensemble {folder} changed since it was calibrated: {again}."
+    return e['fit'], None
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
 _SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png',

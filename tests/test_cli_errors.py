@@ -43,6 +43,9 @@ def trees(tmp_path_factory):
         (t[name]/'model.pth').write_bytes((t['model']/'model.pth').read_bytes())
         (t[name]/'model.json').write_text(json.dumps(change(cfg)))
     t['finished'] = t['model']
+    for name, text in (('bad_ensemble', '{"members": "runs/a"}'), ('ensemble_of_none', '{"members": ["%s"]}'
+                                                                     % (d/'none').as_posix())):
+        t[name] = d/name; t[name].mkdir(); (t[name]/'ensemble.json').write_text(text)
     t['other_split'] = d/'other_split'  # the same recipe on the split of another seed
     run_cli('cxr-train', '--data', 'sample', '--out', t['other_split'], '--size', '32', '--epochs', '1',
             '--bs', '16', '--seed', '5', '--quiet')
@@ -102,6 +105,11 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
                                 ['must share their classes']),
     'ensemble: other split': ('cxr-evaluate --model {model} --model {other_split} --out {tmp}/ens',
                               ['was trained on another split', '--split-seed']),
+    'ensemble: damaged ensemble.json': ('cxr-predict {file} --model {bad_ensemble}',
+                                        ['is not an ensemble file that cxr-evaluate wrote', '--out']),
+    'ensemble: out is a model': ('cxr-evaluate --model {model} --model {model} --out {model}',
+                                 ['is a model\'s folder', 'a folder of its own']),
+    'ensemble: a member is gone': ('cxr-evaluate --model {ensemble_of_none}', ['No model.json', 'none']),
 }
 
 @pytest.fixture(scope='module')

@@ -122,6 +122,21 @@ def test_mutated_model_json(model_dir, xray, tmp_path):
         assert_clean(run_in_process(cxr_predict, [xray, '--model', folder, '--json']), cfg)
     case()
 
+def test_mutated_ensemble_json(model_dir, xray, tmp_path):
+    from cxr_nbdev.evaluate import cxr_predict
+    classes = json.loads((model_dir/'model.json').read_text())['classes']
+    good = {'members': [str(model_dir)]*2, 'classes': classes,
+            'fit': {'temperature': 0.8, 'selective': {'target_accuracy': 0.97, 'min_confidence': 0.5,
+                                                      'valid_coverage': 0.9}, 'split': 'valid', 'n': 16,
+                    'weights': ['0'*16]*2}}
+    folder = tmp_path/'ens'; folder.mkdir()
+    @FUZZ
+    @given(_mutations(good))
+    def case(e):
+        (folder/'ensemble.json').write_text(json.dumps(e))
+        assert_clean(run_in_process(cxr_predict, [xray, '--model', folder, '--json']), e)
+    case()
+
 def test_damaged_png_and_weights(model_dir, xray, tmp_path):
     from cxr_nbdev.evaluate import cxr_predict
     png, pth = Path(xray).read_bytes(), (model_dir/'model.pth').read_bytes()
