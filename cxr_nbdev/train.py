@@ -131,6 +131,8 @@ PRESETS = {
                             aug='original', schedule='constant', keep='last', label_smoothing=0.),
     # each network's own recipe
     **{n: TrainConfig(preset=n, arch=n, **net.preset) for n, net in NETWORKS.items() if net.preset},
+    # `SimpleCNN` learning from teachers (`--teacher`, which it needs), chosen on validation (Results)
+    'taught': TrainConfig(preset='taught', epochs=40, ema=0.99, keep='last'),
 }
 
 # A name in `PRESETS`; default: the recipe of `arch` (`default` for `simple`)
@@ -142,6 +144,9 @@ def preset_config(preset:str|None=None,
     if preset is None: preset = arch if arch in PRESETS else 'default'
     if preset not in PRESETS:
         raise SettingError(f"--preset must be one of {', '.join(PRESETS)}, not {preset!r}.")
+    if preset == 'taught' and not changes.get('teacher'):
+        raise SettingError("--preset taught learns from teachers: give --teacher with one or more model "
+                           "folders of this split (runs of cxr-train --arch efficientnet_lite0, say).")
     unknown = set(changes) - {f.name for f in fields(TrainConfig)}
     if unknown: raise SettingError(f"Unknown training setting(s): {', '.join(sorted(unknown))}.")
     # a taught run's validation loss swings while its accuracy climbs to the end (Results): keep its last

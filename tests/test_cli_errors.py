@@ -95,6 +95,8 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
                                  ['--label-smoothing must be in [0, 1), not 2']),
     'train: size 4': ('cxr-train --data sample --size 4 --out {tmp}/r',
                       ['--size must be at least 16 for --arch simple']),
+    'train: taught without a teacher': ('cxr-train --data sample --preset taught --out {tmp}/r',
+                                        ['--preset taught learns from teachers', '--teacher']),
     'train: out is a file': ('cxr-train --data sample --out {file} --epochs 1', ['is a file. Give a folder']),
     'evaluate: bs 0': ('cxr-evaluate --model {model} --bs 0', ['--bs must be in [1, 4,096], not 0']),
     'dashboard: port out of range': ('cxr-dashboard --model {model} --port 99999',
