@@ -12,6 +12,7 @@ import numpy as np, pandas as pd
 from .core import Allowed, CxrError, allow, command
 from .inference import ModelFileError, ModelNotFoundError, check_model_config, load_model
 from .model import n_params
+from .trust import read_ensemble
 from .train import PRESETS, TrainConfig, _teacher_folders, epoch_minutes, preset_config
 from .evaluate import top1_accuracy, bootstrap_ci
 from fastcore.script import store_true
@@ -114,10 +115,7 @@ def _recipe(r:dict, brief:bool=False) -> str:
 
 def _ensemble_summary(run:Path, split:str, target:float, data_as:str|None) -> dict:
     "`run_summary` of an ensemble's folder, from its members' summaries and its own evaluations."
-    try: members = [str(m) for m in json.loads((run/'ensemble.json').read_text())['members']]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
-        raise ModelFileError(
-            f"{str(run/'ensemble.json')!r} is not an ensemble file that cxr-evaluate wrote.") from None
+    members = read_ensemble(run)['members']  # checked, as every command reads it
     ms = [run_summary(m, split, target, data_as) for m in members]
     ev = run/f'eval-{split}'/'metrics.json'
     if not ev.exists():

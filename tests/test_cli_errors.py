@@ -81,6 +81,7 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
                            ['--metric must be one of']),
     'report: no run': ('cxr-report {tmp}/none', ['No model.json']),
     'report: not evaluated': ('cxr-report {model}', ['cxr-evaluate --model']),
+    'report: damaged ensemble.json': ('cxr-report {bad_ensemble}', ['is not an ensemble file', '--out']),
     # any free port: 8866 may be taken
     'dashboard: no model': ('cxr-dashboard --model {tmp}/none --port 0', ['No model.json']),
     'dashboard: other data': ('cxr-dashboard --model {model} --data {other} --port 0', ['--split all']),
