@@ -366,6 +366,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.trust.ensemble_fit': ('trust.html#ensemble_fit', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.ensemble_logits': ('trust.html#ensemble_logits', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.ensemble_members': ('trust.html#ensemble_members', 'cxr_nbdev/trust.py'),
+                                 'cxr_nbdev.trust.ensemble_threshold': ('trust.html#ensemble_threshold', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.fit_answers': ('trust.html#fit_answers', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.fit_ensemble': ('trust.html#fit_ensemble', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.fit_temperature': ('trust.html#fit_temperature', 'cxr_nbdev/trust.py'),

@@ -16,9 +16,9 @@ from .data import CLASSES, load_xray, describe_image_error
 from .inference import TrainedModel, item_batch, predict_dataloader, predict_files, predictor
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
-from .trust import (Trust, aurc, combine_assessments, ensemble_fit, ensemble_members, fit_ensemble,
-                             is_ensemble, risk_coverage, save_ensemble, selective_accuracy,
-                             trusted_predictions)
+from .trust import (Trust, aurc, combine_assessments, ensemble_fit, ensemble_members,
+                             ensemble_threshold, fit_ensemble, is_ensemble, risk_coverage, save_ensemble,
+                             selective_accuracy, trusted_predictions)
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
@@ -321,8 +321,9 @@ def _ensemble_keys(tms:list, m:dict, fit:dict|None) -> dict:
     mc = fit['selective']['min_confidence'] if fit else float(np.mean([t.min_confidence for t in trs]))
     return {'model': [str(x.path) for x in tms], 'temperature': fit and fit['temperature'],
             'member_temperatures': [t.temperature for t in trs],
-            'ood': {**m['ood'], 'checked': all(t.checked for t in trs),
-                    'threshold': [t.threshold for t in trs]},
+            'ood': {**m['ood'], 'checked': all(t.checked for t in trs), 'fitted': bool(fit and 'ood' in fit),
+                    'threshold': ensemble_threshold(trs, fit),
+                    'member_thresholds': [t.threshold for t in trs]},
             'selective': {**m['selective'], 'min_confidence': mc}}
 
 def _nll(probs, targets) -> float:
@@ -518,7 +519,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
               "note: an ensemble given member by member is not calibrated as a whole: calibrate it once with "
               f"`cxr-evaluate {' '.join(f'--model {m}' for m in models)} --out DIR`, then give --model DIR.",
               file=sys.stderr)
-    tr = trs[0]
+    threshold = trs[0].threshold if len(tms) == 1 else ensemble_threshold(trs, fit)
     good, loaded, failed = [], [], []
     # decode each file once: a bad one is named here, the good ones go on to the model as images
     for f in files:
@@ -537,7 +538,7 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
                                    'probs': {c: round(float(v), 6) for c, v in zip(tm.classes, p)},
                                    'uncertain': bool(u), 'ood': bool(o) if checked else None,
                                    'ood_score': round(float(s), 3) if checked else None}))
-            else: print(_predict_line(f, p, tm.classes, u, o, s, tr.threshold))
+            else: print(_predict_line(f, p, tm.classes, u, o, s, threshold))
         if cam:
             xs = torch.cat([b[0] for b in predict_dataloader(loaded, tm.config, bs=32, device=tm.device)])
             cams = gradcam(tm.model, xs, target=a.probs.argmax(1))[0]  # the map of the class shown

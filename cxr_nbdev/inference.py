@@ -131,6 +131,10 @@ def load_model(path:str|Path, # Folder holding `model.json` and its weights file
     "(model in eval mode, config) from a folder written by `save_model`, without unpickling."
     path, train = Path(path), f"train one with `cxr-train --out {path}`"
     fn = path/'model.json'
+    if not fn.is_file() and (path/'ensemble.json').is_file():
+        raise ModelNotFoundError(
+            f"{str(path)!r} is an ensemble's folder, and this command takes one model: give one of the "
+            f"member folders its ensemble.json lists.")
     if not fn.is_file():
         raise ModelNotFoundError(
             f"No model.json in {str(path)!r}: give the folder that cxr-train wrote, or {train}.")

@@ -28,9 +28,9 @@ from fastcore.script import store_true
 __all__ = ['ENSEMBLE_FILE', 'nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector',
            'load_detector', 'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for',
            'fit_answers', 'fit_trust', 'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'is_ensemble',
-           'ensemble_members', 'ensemble_logits', 'combine_assessments', 'fit_ensemble', 'save_ensemble',
-           'read_ensemble', 'ensemble_fit', 'package_images', 'ood_images', 'ood_study', 'plot_ood_scores',
-           'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
+           'ensemble_members', 'ensemble_logits', 'ensemble_threshold', 'combine_assessments', 'fit_ensemble',
+           'save_ensemble', 'read_ensemble', 'ensemble_fit', 'package_images', 'ood_images', 'ood_study',
+           'plot_ood_scores', 'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
 
 # %% ../nbs/11a_trust.ipynb #f2a034d8
 def nll(logits, # (n, classes) raw outputs
@@ -309,19 +309,32 @@ def ensemble_logits(parts:list, # One `Assessment` per member, of the same image
     "The log of the members' mean calibrated probabilities: the logits an ensemble's temperature divides."
     return torch.stack([a.probs for a in parts]).mean(0).clamp(min=1e-12).log()
 
+def ensemble_threshold(trusts:list, # The members' `Trust`
+                       fit:dict|None=None, # The ensemble's fit, from `fit_ensemble`
+                      ) -> float|None:
+    """The out-of-distribution threshold of an ensemble's mean score: fitted as a whole, else the mean of its
+    members' thresholds; None when no member has the check."""
+    if fit and 'ood' in fit: return fit['ood']['threshold']
+    ts = [t.threshold for t in trusts if t.checked]
+    return float(np.mean(ts)) if ts else None
+
 def combine_assessments(parts:list, # One `Assessment` per member, of the same images in the same order
                         trusts:list, # The members' `Trust`
-                        fit:dict|None=None, # The ensemble's `temperature` and `selective` (`fit_ensemble`)
+                        fit:dict|None=None, # The ensemble's fit, from `fit_ensemble`
                        ) -> Assessment:
-    """An ensemble's answers: the mean calibrated probabilities, scaled by the ensemble's temperature, flagged
-    where any member flags, not sure below its confidence threshold (without `fit`: the members' mean)."""
+    """An ensemble's answers: the mean calibrated probabilities, scaled by the ensemble's temperature; the
+    mean out-of-distribution score of the members with the check, flagged above `ensemble_threshold`; not
+    sure below its confidence threshold (without `fit`: the members' mean)."""
     if len(parts) == 1: return parts[0]
     if fit: probs, mc = (calibrated_softmax(ensemble_logits(parts), fit['temperature']),
                          fit['selective']['min_confidence'])
     else: probs, mc = (torch.stack([a.probs for a in parts]).mean(0),
                        np.mean([t.min_confidence for t in trusts]))
-    return Assessment(probs, torch.stack([a.raw for a in parts]).mean(0), parts[0].targs, parts[0].ood_score,
-                      np.any([a.ood for a in parts], axis=0), (probs.max(1).values < float(mc)).numpy())
+    scores, thr = [a.ood_score for a, t in zip(parts, trusts) if t.checked], ensemble_threshold(trusts, fit)
+    score = np.mean(scores, axis=0) if scores else np.full(len(probs), np.nan)
+    return Assessment(probs, torch.stack([a.raw for a in parts]).mean(0), parts[0].targs, score,
+                      score > thr if scores else np.zeros(len(probs), bool),
+                      (probs.max(1).values < float(mc)).numpy())
 
 # %% ../nbs/11a_trust.ipynb #626ac821
 def _weights_id(tm:TrainedModel) -> str:
@@ -330,15 +343,21 @@ def _weights_id(tm:TrainedModel) -> str:
 def fit_ensemble(tms:list, # The members, from `ensemble_members`
                  data:str|Path|None=None, # Their data folder; default the one they were trained on
                  bs:int=64, # Batch size
+                 pass_rate:float=0.99, # Share of validation X-rays that pass the out-of-distribution check
                  target_accuracy:float=0.97, # Validation accuracy of the answers given with confidence
                  progress:bool=False, # Progress bars
                 ) -> dict|None:
-    """`fit_answers` of the ensemble on its members' validation images, with their weights' hashes; None when
-    their validation images differ."""
+    """`fit_answers` of the ensemble on its members' validation images and the threshold of its mean
+    out-of-distribution score (where every member has the check), with their weights' hashes; None when their
+    validation images differ."""
+    check_setting('pass_rate', pass_rate); check_setting('target_accuracy', target_accuracy)
     rows, root = tms[0].images(data, 'valid')
     if any(set(m.images(data, 'valid')[0].path) != set(rows.path) for m in tms[1:]): return None
     parts = [trusted_predictions(m, m.dataloader(rows, root, bs), progress=progress) for m in tms]
-    return {**fit_answers(ensemble_logits(parts), parts[0].targs, target_accuracy), 'split': 'valid',
+    ood = ({'ood': {'method': 'mean', 'pass_rate': pass_rate,
+                    'threshold': pass_threshold(np.mean([a.ood_score for a in parts], axis=0), pass_rate)}}
+           if all(Trust.of(m).checked for m in tms) else {})
+    return {**fit_answers(ensemble_logits(parts), parts[0].targs, target_accuracy), **ood, 'split': 'valid',
             'n': len(rows), 'weights': [_weights_id(m) for m in tms]}
 
 def save_ensemble(folder:str|Path, # The ensemble's own folder
@@ -355,7 +374,8 @@ def _fit_ok(f) -> bool:
     s = f.get('selective') if isinstance(f, dict) else None
     return (isinstance(s, dict) and _num(f.get('temperature'), 1e-3, 1e3)
             and _num(s.get('min_confidence'), 0, 1) and isinstance(f.get('weights'), list)
-            and all(isinstance(w, str) for w in f['weights']))
+            and all(isinstance(w, str) for w in f['weights'])
+            and ('ood' not in f or isinstance(f['ood'], dict) and _num(f['ood'].get('threshold'))))
 
 def read_ensemble(folder:str|Path) -> dict:
     "The `ensemble.json` of an ensemble's folder, checked: its members, and its fit if it has one."
@@ -379,6 +399,9 @@ def ensemble_fit(folder:str|Path|None, # An ensemble's folder, or any other
     if 'fit' not in e: return None, f"note: the ensemble {folder} is not calibrated as a whole: {again}."
     if e['members'] != [str(m.path) for m in tms] or e['fit']['weights'] != [_weights_id(m) for m in tms]:
         return None, f"note: the members of the ensemble {folder} changed since it was calibrated: {again}."
+    if 'ood' not in e['fit'] and all(Trust.of(m).checked for m in tms):
+        return None, (f"note: the ensemble {folder} was calibrated before its out-of-distribution check was "
+                      f"fitted: {again}.")
     return e['fit'], None
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
@@ -423,27 +446,31 @@ def ood_images(xrays:list, # X-ray files (test images) to alter
     return pd.DataFrame(rows, columns=['name', 'kind', 'xray', 'image'])
 
 # %% ../nbs/11a_trust.ipynb #dce0aba9
-def ood_study(tm:TrainedModel, # A loaded model folder with its checks
+def ood_study(tm:TrainedModel|list, # A loaded model folder with its checks, or an ensemble's members
               data:str|Path|None=None, # Its data folder; default the one it was trained on
               bs:int=64, # Batch size
               n_altered:int=8, # Test X-rays to alter (rotation, JPEG)
+              fit:dict|None=None, # An ensemble's fit, from `fit_ensemble`
              ) -> tuple:
-    "(per image: `name`, `kind`, `xray`, `ood_score`, `ood`; summary) for the test X-rays and `ood_images`."
-    tr = Trust.of(tm)
-    if not tr.checked: raise SettingError(Trust.note(tr, tm.path).removeprefix('note: '))
-    test, root = tm.images(data, 'test')
+    """(per image: `name`, `kind`, `xray`, `ood_score`, `ood`; summary) for the test X-rays and `ood_images`;
+    of an ensemble, its mean score against `ensemble_threshold`."""
+    tms = list(tm) if isinstance(tm, (list, tuple)) else [tm]
+    trs = [Trust.of(m) for m in tms]
+    for m, tr in zip(tms, trs):
+        if not tr.checked: raise SettingError(tr.note(m.path).removeprefix('note: '))
+    thr = trs[0].threshold if len(tms) == 1 else ensemble_threshold(trs, fit)
+    test, root = tms[0].images(data, 'test')
     probe = ood_images([Path(root)/p for p in test.path[:n_altered]])
-    xs = [Path(root)/p for p in test.path]
-    scores = [tr.detector.score(model_outputs(tm.model,
-                                              predict_dataloader(
-                                                  items, tm.config, bs=bs, device=tm.device))[1])
-              for items in (xs, list(probe.image))]
+    def score(items):
+        return np.mean([tr.detector.score(model_outputs(m.model, predict_dataloader(
+            items, m.config, bs=bs, device=m.device))[1]) for m, tr in zip(tms, trs)], axis=0)
     t = pd.concat([pd.DataFrame({'name': [Path(p).name for p in test.path], 'kind': 'test X-ray',
                                  'xray': True}),
                    probe.drop(columns='image')], ignore_index=True)
-    t['ood_score'] = np.concatenate(scores); t['ood'] = t.ood_score > tr.threshold
+    t['ood_score'] = np.concatenate([score([Path(root)/p for p in test.path]), score(list(probe.image))])
+    t['ood'] = t.ood_score > thr
     x, o = t[t.kind == 'test X-ray'], t[t.kind == 'not an X-ray']
-    summary = {'n_test': len(x), 'n_not_xray': len(o), 'threshold': tr.threshold,
+    summary = {'n_test': len(x), 'n_not_xray': len(o), 'threshold': thr,
                'auroc': float(roc_auc_score(np.r_[np.zeros(len(x)), np.ones(len(o))],
                                             np.r_[x.ood_score, o.ood_score])),
                **{f"flagged_{k.lower().replace(' ', '_').replace('-', '')}": float(g.ood.mean())
@@ -521,7 +548,7 @@ def cxr_calibrate(model:str='runs/model', # Folder written by cxr-train
 
 # %% ../nbs/11a_trust.ipynb #26ec1197
 @command
-def cxr_ood(model:str='runs/model', # Folder written by cxr-train
+def cxr_ood(model:str='runs/model', # Folder written by cxr-train, or an ensemble's folder
             data:str=None, # Its data folder; default the one it was trained on
             out:str=None, # Folder for ood.json and ood_scores.csv; default MODEL/eval-ood
             bs:int=64, # Batch size
@@ -529,11 +556,16 @@ def cxr_ood(model:str='runs/model', # Folder written by cxr-train
             compare:store_true=False,
             device:str='auto', # auto, cpu, cuda or mps
            ):
-    """Score the model's test X-rays and images that are not chest X-rays: AUROC and the share flagged of
-    each kind."""
+    """Score the model's (or ensemble's) test X-rays and images that are not chest X-rays: AUROC and the share
+    flagged of each kind."""
     import matplotlib; matplotlib.use('Agg')
-    tm = TrainedModel(model, device)
-    t, s = ood_study(tm, data, bs)
+    if is_ensemble(model):
+        if compare: raise SettingError("--compare measures one model's detectors: give one of the members.")
+        tm = ensemble_members([model], device)
+        fit, note = ensemble_fit(model, tm)
+        if fit is None: raise SettingError(note.removeprefix('note: '))
+    else: tm, fit = TrainedModel(model, device), None
+    t, s = ood_study(tm, data, bs, fit=fit)
     out = out_folder(out or Path(model)/'eval-ood')
     (out/'ood.json').write_text(json.dumps(s, indent=2) + '\n')
     t.to_csv(out/'ood_scores.csv', index=False, lineterminator='\n')

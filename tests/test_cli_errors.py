@@ -112,6 +112,8 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
                                         ['is not an ensemble file that cxr-evaluate wrote', '--out']),
     'ensemble: out is a model': ('cxr-evaluate --model {model} --model {model} --out {model}',
                                  ['is a model\'s folder', 'a folder of its own']),
+    'calibrate: an ensemble': ('cxr-calibrate --model {ensemble_of_none}',
+                               ["is an ensemble's folder, and this command takes one model"]),
     'ensemble: a member is gone': ('cxr-evaluate --model {ensemble_of_none}', ['No model.json', 'none']),
 }
 

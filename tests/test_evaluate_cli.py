@@ -122,3 +122,28 @@ def test_predict_json_flags_a_photo_and_an_old_model_still_predicts(model_dir, m
     assert json.loads(run_cli('cxr-predict', xray, '--model', old, '--json').stdout)['ood'] is False
     r = run_cli('cxr-ood', '--model', old)
     assert r.stdout.startswith('AUROC ') and (old/'eval-ood'/'ood.json').exists()
+
+def test_an_ensemble_flags_a_photo_with_its_own_threshold(model_dir, mini, tmp_path):
+    "An ensemble's folder: its out-of-distribution threshold fitted as a whole, in cxr-predict and cxr-ood."
+    import skimage.data
+    photo = Path(skimage.data.__file__).parent/'page.png'
+    second, ens = tmp_path/'seed1', tmp_path/'ens'
+    split = json.loads((model_dir/'model.json').read_text())['train']['seed']  # the first member's split
+    run_cli('cxr-train', '--data', 'sample', '--out', second, '--size', '64', '--epochs', '4', '--bs', '16',
+            '--seed', split + 1, '--split-seed', split, '--quiet')
+    run_cli('cxr-evaluate', '--model', model_dir, '--model', second, '--out', ens, '--no-figures', '--quiet')
+    fit = json.loads((ens/'ensemble.json').read_text())['fit']
+    xray = str(mini/pd.read_csv(model_dir/'manifest.csv').query("split == 'train'").path.iloc[0])
+    lines = {m: [json.loads(l) for l in run_cli('cxr-predict', xray, photo, '--model', m, '--json').stdout
+                 .splitlines()] for m in (model_dir, second, ens)}
+    x, p = lines[ens]
+    assert p['ood'] is True and x['ood'] is False
+    for i in (0, 1):  # the ensemble's score is its members' mean
+        mean = (lines[model_dir][i]['ood_score'] + lines[second][i]['ood_score'])/2
+        assert abs(lines[ens][i]['ood_score'] - mean) < 2e-3
+    assert f"> {fit['ood']['threshold']:.1f})" in run_cli('cxr-predict', photo, '--model', ens).stdout
+    r = run_cli('cxr-ood', '--model', ens)
+    assert r.stdout.startswith('AUROC ') and r.stderr == ''
+    assert json.loads((ens/'eval-ood'/'ood.json').read_text())['threshold'] == fit['ood']['threshold']
+    r = run_cli('cxr-ood', '--model', ens, '--compare', check=False)
+    assert r.returncode == 2 and "give one of the members" in r.stderr
