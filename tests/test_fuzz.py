@@ -111,31 +111,29 @@ def _mutations(cfg):
     return st.lists(st.tuples(st.sampled_from(['drop', 'set', 'nested', 'scale']), st.integers(0, 99), junk),
                     min_size=1, max_size=4).map(apply)
 
-def test_mutated_model_json(model_dir, xray, tmp_path):
+def _fuzz_predict(fn, good, xray):
+    "`cxr-predict` on the folder of `fn`, with `fn` written as mutations of the JSON object `good`."
     from cxr_nbdev.evaluate import cxr_predict
-    good = json.loads((model_dir/'model.json').read_text())
-    folder = tmp_path/'m'; shutil.copytree(model_dir, folder, ignore=shutil.ignore_patterns('eval-*'))
     @FUZZ
     @given(_mutations(good))
-    def case(cfg):
-        (folder/'model.json').write_text(json.dumps(cfg))
-        assert_clean(run_in_process(cxr_predict, [xray, '--model', folder, '--json']), cfg)
+    def case(obj):
+        fn.write_text(json.dumps(obj))
+        assert_clean(run_in_process(cxr_predict, [xray, '--model', fn.parent, '--json']), obj)
     case()
 
+def test_mutated_model_json(model_dir, xray, tmp_path):
+    good = json.loads((model_dir/'model.json').read_text())
+    folder = tmp_path/'m'; shutil.copytree(model_dir, folder, ignore=shutil.ignore_patterns('eval-*'))
+    _fuzz_predict(folder/'model.json', good, xray)
+
 def test_mutated_ensemble_json(model_dir, xray, tmp_path):
-    from cxr_nbdev.evaluate import cxr_predict
     classes = json.loads((model_dir/'model.json').read_text())['classes']
     good = {'members': [str(model_dir)]*2, 'classes': classes,
             'fit': {'temperature': 0.8, 'selective': {'target_accuracy': 0.97, 'min_confidence': 0.5,
                                                       'valid_coverage': 0.9}, 'split': 'valid', 'n': 16,
-                    'weights': ['0'*16]*2}}
+                    'ood': {'method': 'mean', 'pass_rate': 0.99, 'threshold': 3.0}, 'weights': ['0'*16]*2}}
     folder = tmp_path/'ens'; folder.mkdir()
-    @FUZZ
-    @given(_mutations(good))
-    def case(e):
-        (folder/'ensemble.json').write_text(json.dumps(e))
-        assert_clean(run_in_process(cxr_predict, [xray, '--model', folder, '--json']), e)
-    case()
+    _fuzz_predict(folder/'ensemble.json', good, xray)
 
 def test_damaged_png_and_weights(model_dir, xray, tmp_path):
     from cxr_nbdev.evaluate import cxr_predict
