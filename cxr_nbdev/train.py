@@ -311,7 +311,8 @@ class Distill(Callback):
         for net, (a, b, size) in zip(self.teachers, self.inputs):
             xt = x*a.to(x) + b.to(x)
             # a teacher sees the batch at the size it learned: at 128 px instead of their 192, three Lite0
-            # teachers fell from 0.950 to 0.784 validation accuracy, and a student taught so to 0.798 (Results)
+            # teachers fell from 0.950 to 0.784 validation accuracy, and a student taught so to 0.798
+            # (Results)
             if xt.shape[-2:] != (size, size):
                 xt = torch.nn.functional.interpolate(xt, size=size, mode='bilinear', antialias=True,
                                                      align_corners=False)
