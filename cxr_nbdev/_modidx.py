@@ -67,6 +67,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'cxr_nbdev.browser.CamBrowser._make_widgets': ( 'browser.html#cambrowser._make_widgets',
                                                                                    'cxr_nbdev/browser.py'),
                                    'cxr_nbdev.browser.CamBrowser._refilter': ('browser.html#cambrowser._refilter', 'cxr_nbdev/browser.py'),
+                                   'cxr_nbdev.browser.CamBrowser.cam_of': ('browser.html#cambrowser.cam_of', 'cxr_nbdev/browser.py'),
                                    'cxr_nbdev.browser.CamBrowser.filtered': ('browser.html#cambrowser.filtered', 'cxr_nbdev/browser.py'),
                                    'cxr_nbdev.browser.CamBrowser.render': ('browser.html#cambrowser.render', 'cxr_nbdev/browser.py'),
                                    'cxr_nbdev.browser.CamBrowser.step': ('browser.html#cambrowser.step', 'cxr_nbdev/browser.py'),
@@ -373,6 +374,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.trust.fit_trust': ('trust.html#fit_trust', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.is_ensemble': ('trust.html#is_ensemble', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.load_detector': ('trust.html#load_detector', 'cxr_nbdev/trust.py'),
+                                 'cxr_nbdev.trust.load_ensemble': ('trust.html#load_ensemble', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.min_confidence_for': ('trust.html#min_confidence_for', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.nll': ('trust.html#nll', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.ood_images': ('trust.html#ood_images', 'cxr_nbdev/trust.py'),
@@ -385,5 +387,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'cxr_nbdev.trust.save_detector': ('trust.html#save_detector', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.save_ensemble': ('trust.html#save_ensemble', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.selective_accuracy': ('trust.html#selective_accuracy', 'cxr_nbdev/trust.py'),
+                                 'cxr_nbdev.trust.shared_images': ('trust.html#shared_images', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.trust_summary': ('trust.html#trust_summary', 'cxr_nbdev/trust.py'),
                                  'cxr_nbdev.trust.trusted_predictions': ('trust.html#trusted_predictions', 'cxr_nbdev/trust.py')}}}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_browser.ipynb #bc7eac7c
 from __future__ import annotations
-import ctypes, io, os, signal, socket, subprocess, sys, tempfile
+import ctypes, io, json, os, signal, socket, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import ipywidgets as W
@@ -13,7 +13,8 @@ from scipy.ndimage import binary_erosion
 from .core import Allowed, CxrError, SettingError, allow, check_setting, command
 from .inference import TrainedModel, denormalize, item_batch
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path
-from .evaluate import interpretation
+from .evaluate import MODEL_OPTION, interpretation
+from .trust import Trust, ensemble_threshold, load_ensemble, shared_images
 from fastcore.basics import patch
 from fastcore.script import store_true
 
@@ -54,14 +55,17 @@ def overlay_png(x:torch.Tensor, # Normalised input (3, H, W)
 # %% ../nbs/13_browser.ipynb #4df1c0d3
 class CamBrowser:
     "Browse X-rays with Grad-CAM: filters, slider and previous/next, CAM target, opacity, lung outline."
-    def __init__(self, tm:TrainedModel, # A loaded model folder
+    def __init__(self, tm:TrainedModel|list, # A loaded model folder, or an ensemble's members
                  rows:pd.DataFrame, # Images to browse: `path` and `label`
                  root:str|Path, # Folder the paths are relative to
                  errors_only:bool=False, # Only the misclassified images, highest loss first
                  scale:int|None=None, # Display upscaling; default: up to about 256 pixels
+                 fit:dict|None=None, # An ensemble's temperature and thresholds, from `load_ensemble`
                 ):
-        self.tm, self.config, self.classes, self.root = tm, tm.config, tm.classes, Path(root)
-        self.interp = i = interpretation(tm, rows.reset_index(drop=True), root)
+        self.members = list(tm) if isinstance(tm, (list, tuple)) else [tm]
+        self.tm = tm = self.members[0]  # the maps are its
+        self.config, self.classes, self.root = tm.config, tm.classes, Path(root)
+        self.interp = i = interpretation(self.members, rows.reset_index(drop=True), root, fit=fit)
         self.table = pd.DataFrame({'path': rows.path.values, 'label': [self.classes[t] for t in i.targs],
                                    'pred': [self.classes[d] for d in i.decoded],
                                    'prob': i.preds.max(1).values.numpy(), 'loss': i.losses.numpy(),
@@ -70,7 +74,7 @@ class CamBrowser:
                                    'ood_score': i.trust.ood_score})
         self.table['correct'] = self.table.label == self.table.pred
         self.errors_only, self.scale = errors_only, scale or max(1, 256//tm.size)
-        self.trust_threshold = (tm.config.get('ood') or {}).get('threshold')
+        self.trust_threshold = ensemble_threshold([Trust.of(m) for m in self.members], fit)
         self._make_widgets()
         self._refilter()
 
@@ -143,13 +147,19 @@ def render(self:CamBrowser):
     self.w_info.value = (
         f'<span class="cxr-info">{self.w_index.value} of {len(f)} · true <b>{row.label}</b> · predicted '
         f'<b>{row.pred}</b> {"✔" if row.correct else "✘"}{" · uncertain" if row.uncertain else ""} · '
-        f'{Path(row.path).name}{lungs}</span>'
+        f'{Path(row.path).name}{lungs}{self.cam_of}</span>'
         + (f'<br><b class="cxr-ood">not a chest X-ray? (score {row.ood_score:.1f} &gt; '
            f'{self.trust_threshold:.1f})</b>' if row.ood else ''))
     bars = ''.join(
         f'<tr><td>{c}</td><td><div style="background:#4c72b0;height:10px;width:{p*150:.0f}px"></div></td>'
         f'<td>{p:.3f}</td></tr>' for c, p in zip(self.classes, probs[0].tolist()))
     self.w_probs.value = f'<table class="cxr-probs">{bars}</table>'
+
+@patch(as_prop=True)
+def cam_of(self:CamBrowser) -> str:
+    "Whose map is shown: of an ensemble, its first member's."
+    if len(self.members) == 1: return ''
+    return f' · Grad-CAM of member 1 of {len(self.members)}, {self.tm.path.name}'
 
 @patch(as_prop=True)
 def widget(self:CamBrowser) -> W.Widget:
@@ -165,23 +175,28 @@ def _ipython_display_(self:CamBrowser):
     display(self.widget)
 
 # %% ../nbs/13_browser.ipynb #144770f9
-def dashboard_browser(model_dir:str|Path, # Folder written by `cxr-train`
+def dashboard_browser(model_dir:str|Path|list, # Folder written by `cxr-train` or an ensemble's, or a list
                       data:str|Path|None=None, # Data folder; default the one the model was trained on
                       # `test`, `valid`, `train` of its manifest, or `all` images under `data`
                       split:str='test',
                       errors_only:bool=False, # Show only the mistakes
                       device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
                      ) -> CamBrowser:
-    "The Grad-CAM browser over a split of a saved model's data, or every image of another folder."
-    tm = TrainedModel(model_dir, device)
-    rows, root = tm.images(data, split)
-    return CamBrowser(tm, rows, root, errors_only=errors_only)
+    """The Grad-CAM browser over a split of a saved model's (or ensemble's) data, or every image of another
+    folder."""
+    tms, fit, _ = load_ensemble(model_dir if isinstance(model_dir, (list, tuple)) else [model_dir], device)
+    rows, root = shared_images(tms, data, split)
+    return CamBrowser(tms, rows, root, errors_only=errors_only, fit=fit)
 
-_DASHBOARD_CELL = """import os
+# the page's kernel starts where `cxr-dashboard` was run, so the model paths (and the members an ensemble's
+# folder names) mean what they meant there
+_DASHBOARD_CELL = """import json, os
 from cxr_nbdev.browser import dashboard_browser
 e = os.environ
-dashboard_browser(e['CXR_DASHBOARD_MODEL'], e.get('CXR_DASHBOARD_DATA') or None, e['CXR_DASHBOARD_SPLIT'],
-                  errors_only=e.get('CXR_DASHBOARD_ERRORS') == '1', device=e['CXR_DASHBOARD_DEVICE'])"""
+os.chdir(e['CXR_DASHBOARD_CWD'])
+dashboard_browser(json.loads(e['CXR_DASHBOARD_MODEL']), e.get('CXR_DASHBOARD_DATA') or None,
+                  e['CXR_DASHBOARD_SPLIT'], errors_only=e.get('CXR_DASHBOARD_ERRORS') == '1',
+                  device=e['CXR_DASHBOARD_DEVICE'])"""
 
 def free_port(host:str='127.0.0.1') -> int:
     "A free TCP port on `host`."
@@ -230,7 +245,7 @@ def _serve(cmd:list, env:dict) -> int:
             except subprocess.TimeoutExpired: proc.kill(); proc.wait()
 
 @command
-def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
+def cxr_dashboard(model:MODEL_OPTION=None,
                   data:str=None, # Data folder; default the one the model was trained on
                   split:str='test', # A split of the model's manifest, or all: every image under --data
                   host:str='127.0.0.1', # Address to listen on; the page has no login
@@ -238,16 +253,19 @@ def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
                   device:str='auto', # auto, cpu, cuda or mps
                   errors:store_true=False, # Show only the images the model got wrong
                  ):
-    "Serve the Grad-CAM browser of a trained model as a web page (Voilà)."
+    """Serve the Grad-CAM browser of a trained model, or of an ensemble with its first member's maps, as a web
+    page (Voilà)."""
     from fastcore.nbio import mk_cell, new_nb, write_nb
     try: import voila, ipykernel  # noqa: F401
     except ImportError:
         raise SettingError(
             'cxr-dashboard needs Voilà and ipykernel: pip install "cxr_nbdev[dashboard]"') from None
     port = check_port(host, port)  # before the model is read: a bad port fails at once
-    tm = TrainedModel(model, device)
+    models = model if isinstance(model, list) else [model or 'runs/model']
     # fail here, with a clear message, rather than inside the page's kernel
-    rows, root = tm.images(data, split)
+    tms, _, note = load_ensemble(models, device)
+    rows, root = shared_images(tms, data, split)
+    if note: print(note, file=sys.stderr)
     if not len(rows): raise SettingError(f"The {split} split has no images to browse.")
     if host not in ('127.0.0.1', 'localhost', '::1'):
         print(
@@ -261,7 +279,7 @@ def cxr_dashboard(model:str='runs/model', # Folder written by cxr-train
         page['metadata'] = {'kernelspec': {'name': 'python3', 'display_name': 'Python 3',
                                            'language': 'python'}, 'language_info': {'name': 'python'}}
         write_nb(page, nb)
-        env = {**os.environ, 'CXR_DASHBOARD_MODEL': str(Path(model).absolute()),
+        env = {**os.environ, 'CXR_DASHBOARD_MODEL': json.dumps(models), 'CXR_DASHBOARD_CWD': os.getcwd(),
                'CXR_DASHBOARD_DATA': str(Path(root).absolute()), 'CXR_DASHBOARD_SPLIT': split,
                'CXR_DASHBOARD_DEVICE': device, 'CXR_DASHBOARD_ERRORS': '1' if errors else '0'}
         print(f'Dashboard: http://{host}:{port}/', flush=True)

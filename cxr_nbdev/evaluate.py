@@ -17,8 +17,8 @@ from .inference import TrainedModel, item_batch, predict_dataloader, predict_fil
 from .gradcam import gradcam, lung_area, lung_share, load_mask, mask_path, plot_lung_share, show_cam
 from .split import read_manifest, split_warnings
 from .trust import (Trust, aurc, combine_assessments, ensemble_fit, ensemble_members,
-                             ensemble_threshold, fit_ensemble, is_ensemble, risk_coverage, save_ensemble,
-                             selective_accuracy, trusted_predictions)
+                             ensemble_threshold, fit_ensemble, is_ensemble, load_ensemble, risk_coverage,
+                             save_ensemble, selective_accuracy, shared_images, trusted_predictions)
 from fastai.interpret import ClassificationInterpretation
 from fastcore.script import store_true
 
@@ -290,18 +290,12 @@ def lung_summary(audit:pd.DataFrame, # From `lung_audit`
             'per_class': {c: _lung_stats(g, n_boot, seed) for c, g in audit.groupby('label')}}
 
 # %% ../nbs/11_evaluate.ipynb #78267271
-def _check_ensemble(tms:list, rows:pd.DataFrame, data, split:str, out):
-    "Refuse an ensemble of other splits: a test image of one member could be a training image of another."
+def _check_ensemble(out):
+    "Refuse an ensemble without a folder of its own."
     if out is None:
         raise SettingError("An ensemble needs a folder of its own for its reports: give --out.")
     if (Path(out)/'model.json').exists():
         raise SettingError(f"--out {out} is a model's folder: give the ensemble a folder of its own.")
-    for m in tms[1:]:
-        if split != 'all' and set(m.images(data, split)[0].path) != set(rows.path):
-            raise SettingError(
-                f"{m.path} was trained on another split than {tms[0].path}, so some of the {split} images "
-                f"were its training images. Train the members with the same --split-seed, or evaluate them "
-                f"with --data OTHER --split all.")
 
 def _ensemble_fit(tms:list, data, split:str, out, bs:int, progress:bool) -> dict|None:
     """The ensemble's fit stored in `out` if it still holds, else fitted anew and stored; None without a
@@ -375,11 +369,11 @@ def evaluate_run(model_dir:str|Path|list, # Folder written by `cxr-train`, or a 
     dirs = list(model_dir) if isinstance(model_dir, (list, tuple)) else [model_dir]
     tms, fit = ensemble_members(dirs, device), None
     tm = tms[0]
-    rows, root = tm.images(data, split)
+    rows, root = shared_images(tms, data, split)
     report = f"eval-{split}{'-tta' if tta else ''}"
     if len(tms) > 1:
         if out is None and len(dirs) == 1: out = dirs[0]  # an ensemble's folder
-        _check_ensemble(tms, rows, data, split, out)
+        _check_ensemble(out)
         fit = _ensemble_fit(tms, data, split, out, bs, progress)
         out = Path(out)/report
     out = out_folder(out or Path(dirs[0])/report)
@@ -509,16 +503,11 @@ def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'
     files = [images] if isinstance(images, str) else list(images)
     if cam: cam = figure_file(cam, '--cam')  # a name it cannot write is refused before any work
     models = model if isinstance(model, list) else [model or 'runs/model']
-    tms = ensemble_members(models, device)
+    tms, fit, note = load_ensemble(models, device)
     tm, trs = tms[0], [Trust.of(m) for m in tms]
     for m, t in zip(tms, trs):
-        if note := t.note(m.path): print(note, file=sys.stderr)
-    fit, note = ensemble_fit(models[0], tms) if len(models) == 1 else (None, None)
-    if len(tms) > 1 and fit is None:
-        print(note or
-              "note: an ensemble given member by member is not calibrated as a whole: calibrate it once with "
-              f"`cxr-evaluate {' '.join(f'--model {m}' for m in models)} --out DIR`, then give --model DIR.",
-              file=sys.stderr)
+        if old := t.note(m.path): print(old, file=sys.stderr)
+    if note: print(note, file=sys.stderr)
     threshold = trs[0].threshold if len(tms) == 1 else ensemble_threshold(trs, fit)
     good, loaded, failed = [], [], []
     # decode each file once: a bad one is named here, the good ones go on to the model as images

@@ -28,9 +28,10 @@ from fastcore.script import store_true
 __all__ = ['ENSEMBLE_FILE', 'nll', 'fit_temperature', 'Mahalanobis', 'energy_score', 'LayerEnsemble', 'save_detector',
            'load_detector', 'pass_threshold', 'risk_coverage', 'aurc', 'selective_accuracy', 'min_confidence_for',
            'fit_answers', 'fit_trust', 'calibrate_model', 'Trust', 'Assessment', 'trusted_predictions', 'is_ensemble',
-           'ensemble_members', 'ensemble_logits', 'ensemble_threshold', 'combine_assessments', 'fit_ensemble',
-           'save_ensemble', 'read_ensemble', 'ensemble_fit', 'package_images', 'ood_images', 'ood_study',
-           'plot_ood_scores', 'compare_detectors', 'trust_summary', 'cxr_calibrate', 'cxr_ood']
+           'ensemble_members', 'ensemble_logits', 'ensemble_threshold', 'combine_assessments', 'shared_images',
+           'fit_ensemble', 'save_ensemble', 'read_ensemble', 'ensemble_fit', 'load_ensemble', 'package_images',
+           'ood_images', 'ood_study', 'plot_ood_scores', 'compare_detectors', 'trust_summary', 'cxr_calibrate',
+           'cxr_ood']
 
 # %% ../nbs/11a_trust.ipynb #f2a034d8
 def nll(logits, # (n, classes) raw outputs
@@ -340,6 +341,21 @@ def combine_assessments(parts:list, # One `Assessment` per member, of the same i
 def _weights_id(tm:TrainedModel) -> str:
     return hashlib.sha1((tm.path/tm.config['weights']).read_bytes()).hexdigest()[:16]
 
+def shared_images(tms:list, # The members, from `ensemble_members`
+                  data:str|Path|None=None, # Their data folder; default the one they were trained on
+                  split:str='test', # `test`, `valid`, `train` of their manifests, or `all` under `data`
+                 ) -> tuple:
+    """(rows, root) of `split`, the same images for every member; else `SettingError`, as a test image of one
+    member could be a training image of another."""
+    rows, root = tms[0].images(data, split)
+    for m in tms[1:]:
+        if split != 'all' and set(m.images(data, split)[0].path) != set(rows.path):
+            raise SettingError(
+                f"{m.path} was trained on another split than {tms[0].path}, so some of the {split} images "
+                f"were its training images. Train the members with the same --split-seed, or give "
+                f"--data OTHER --split all.")
+    return rows, root
+
 def fit_ensemble(tms:list, # The members, from `ensemble_members`
                  data:str|Path|None=None, # Their data folder; default the one they were trained on
                  bs:int=64, # Batch size
@@ -351,8 +367,8 @@ def fit_ensemble(tms:list, # The members, from `ensemble_members`
     out-of-distribution score (where every member has the check), with their weights' hashes; None when their
     validation images differ."""
     check_setting('pass_rate', pass_rate); check_setting('target_accuracy', target_accuracy)
-    rows, root = tms[0].images(data, 'valid')
-    if any(set(m.images(data, 'valid')[0].path) != set(rows.path) for m in tms[1:]): return None
+    try: rows, root = shared_images(tms, data, 'valid')
+    except SettingError: return None
     parts = [trusted_predictions(m, m.dataloader(rows, root, bs), progress=progress) for m in tms]
     ood = ({'ood': {'method': 'mean', 'pass_rate': pass_rate,
                     'threshold': pass_threshold(np.mean([a.ood_score for a in parts], axis=0), pass_rate)}}
@@ -403,6 +419,18 @@ def ensemble_fit(folder:str|Path|None, # An ensemble's folder, or any other
         return None, (f"note: the ensemble {folder} was calibrated before its out-of-distribution check was "
                       f"fitted: {again}.")
     return e['fit'], None
+
+def load_ensemble(models:list, # Model folders written by `cxr-train`, or an ensemble's folder
+                  device:str='auto', # `auto`, `cpu`, `cuda` or `mps`
+                 ) -> tuple:
+    """(the members, the ensemble's fit or None, a note on why it has none or None) of what `--model` gave:
+    one model, an ensemble's folder, or model folders."""
+    tms = ensemble_members(models, device)
+    if len(tms) == 1: return tms, None, None
+    if len(models) == 1: return tms, *ensemble_fit(models[0], tms)
+    return tms, None, (
+        "note: an ensemble given member by member is not calibrated as a whole: calibrate it once with "
+        f"`cxr-evaluate {' '.join(f'--model {m}' for m in models)} --out DIR`, then give --model DIR.")
 
 # %% ../nbs/11a_trust.ipynb #db60ea71
 _SKIMAGE = ('astronaut.png', 'brick.png', 'camera.png', 'cell.png', 'chelsea.png', 'chessboard_GRAY.png',

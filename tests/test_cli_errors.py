@@ -108,6 +108,8 @@ CASES = {  # name: (command line, words the error must contain); {x} are filled 
                                 ['must share their classes']),
     'ensemble: other split': ('cxr-evaluate --model {model} --model {other_split} --out {tmp}/ens',
                               ['was trained on another split', '--split-seed']),
+    'dashboard: members of other splits': ('cxr-dashboard --model {model} --model {other_split} --port 0',
+                                           ['was trained on another split', '--split-seed']),
     'ensemble: damaged ensemble.json': ('cxr-predict {file} --model {bad_ensemble}',
                                         ['is not an ensemble file that cxr-evaluate wrote', '--out']),
     'ensemble: out is a model': ('cxr-evaluate --model {model} --model {model} --out {model}',

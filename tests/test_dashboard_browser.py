@@ -52,15 +52,18 @@ def test_dashboard_in_chromium(mini, tmp_path):
                                    reason='the browser test needs Playwright: pip install -e ".[dev]"')
     pytest.importorskip('voila', reason='the dashboard needs Voila: pip install -e ".[dev]"')
     from cxr_nbdev.browser import free_port
-    model = tmp_path/'model'
-    run_cli('cxr-train', '--data', 'sample', '--out', model, '--size', '48', '--epochs', '2', '--bs', '16',
-            '--quiet')
+    # an ensemble of two seeds, named from the folder the commands run in, as a user would
+    for seed in (42, 1):
+        run_cli('cxr-train', '--data', 'sample', '--out', f'seed{seed}', '--seed', seed, '--split-seed', 42,
+                '--size', '48', '--epochs', '2', '--bs', '16', '--quiet', cwd=tmp_path)
+    run_cli('cxr-evaluate', '--model', 'seed42', '--model', 'seed1', '--out', 'ens', '--no-figures',
+            '--quiet', cwd=tmp_path)
     other = other_folder(mini, tmp_path/'other')
     port = free_port()
     # a file, not a pipe: Voila's log could fill a pipe nobody reads and stall it
     log = tmp_path/'dashboard.log'
-    proc = subprocess.Popen(['cxr-dashboard', '--model', str(model), '--data', str(other), '--split', 'all',
-                             '--port', str(port), '--device', 'cpu'],
+    proc = subprocess.Popen(['cxr-dashboard', '--model', 'ens', '--data', str(other), '--split', 'all',
+                             '--port', str(port), '--device', 'cpu'], cwd=tmp_path,
                             stdout=log.open('w'), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_http(f'http://127.0.0.1:{port}/', proc)
@@ -74,7 +77,7 @@ def test_dashboard_in_chromium(mini, tmp_path):
             info = page.locator('.cxr-info')
             info.wait_for(timeout=30_000)
             src0, info0 = img.get_attribute('src'), info.inner_text()
-            assert '1 of 16' in info0
+            assert '1 of 16' in info0 and 'Grad-CAM of member 1 of 2, seed42' in info0
             page.get_by_role('button', name='next ▶').click()
             # the image and the caption are two widgets, each its own message: wait for both
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
