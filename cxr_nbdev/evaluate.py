@@ -487,7 +487,7 @@ allow(min_confidence=Allowed(float, 0, 1))
 @command
 def cxr_predict(images:Annotated[str, 'Image files (one or more)', {'nargs': '+'}],
                 model:MODEL_OPTION=None,
-                cam:str=None, # Write Grad-CAM overlays to this PNG
+                cam:str=None, # Write Grad-CAM overlays to this PNG (an ensemble's: its first member's maps)
                 # One JSON object per line (path, label, probs, uncertain, ood, ood_score) instead of text
                 json:store_true=False,
                 # Average the probabilities over augmented views of each image, as cxr-evaluate --tta
