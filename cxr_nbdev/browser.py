@@ -63,9 +63,11 @@ class CamBrowser:
                  fit:dict|None=None, # An ensemble's temperature and thresholds, from `load_ensemble`
                 ):
         self.members = list(tm) if isinstance(tm, (list, tuple)) else [tm]
-        self.tm = tm = self.members[0]  # the maps are its
+        self.tm = tm = self.members[0]  # its maps are shown first
         self.config, self.classes, self.root = tm.config, tm.classes, Path(root)
-        self.interp = i = interpretation(self.members, rows.reset_index(drop=True), root, fit=fit)
+        self.rows = rows.reset_index(drop=True)
+        self.interp = i = interpretation(self.members, self.rows, root, fit=fit)
+        self._dls = {0: i.dl}  # each member's own loader (its size and normalisation), made when first shown
         self.table = pd.DataFrame({'path': rows.path.values, 'label': [self.classes[t] for t in i.targs],
                                    'pred': [self.classes[d] for d in i.decoded],
                                    'prob': i.preds.max(1).values.numpy(), 'loss': i.losses.numpy(),
@@ -73,7 +75,7 @@ class CamBrowser:
                                    'uncertain': i.trust.uncertain, 'ood': i.trust.ood,
                                    'ood_score': i.trust.ood_score})
         self.table['correct'] = self.table.label == self.table.pred
-        self.errors_only, self.scale = errors_only, scale or max(1, 256//tm.size)
+        self.errors_only, self.scale = errors_only, scale
         self.trust_threshold = ensemble_threshold([Trust.of(m) for m in self.members], fit)
         self._make_widgets()
         self._refilter()
@@ -96,10 +98,13 @@ def _make_widgets(self:CamBrowser):
                                  continuous_update=False)
     self.w_lungs = W.Checkbox(value=False, description='lung outline',
                               disabled=not self.table['mask'].notna().any())
+    # an ensemble's answers are its own, but a Grad-CAM map is one network's: choose whose
+    self.w_member = W.Dropdown(options=[(f'{k + 1}: {m.path.name}', k) for k, m in enumerate(self.members)],
+                               value=0, description='map from')
     self.w_image, self.w_info, self.w_probs = W.Image(format='png'), W.HTML(), W.HTML()
     for w in (self.w_true, self.w_pred, self.w_correct): w.observe(lambda ch: self._refilter(), 'value')
     self._quiet = False
-    for w in (self.w_index, self.w_target, self.w_alpha, self.w_lungs):
+    for w in (self.w_index, self.w_target, self.w_alpha, self.w_lungs, self.w_member):
         w.observe(lambda ch: None if self._quiet else self.render(), 'value')
     self.w_prev.on_click(lambda b: self.step(-1)); self.w_next.on_click(lambda b: self.step(1))
 
@@ -133,13 +138,16 @@ def render(self:CamBrowser):
         self.w_image.value, self.w_info.value, self.w_probs.value = b'', (
             '<b>No image matches these filters.</b>'), ''
         return
-    row = f.iloc[self.w_index.value - 1]
-    x = item_batch(self.interp.dl, [row.name])[0]
+    row, k = f.iloc[self.w_index.value - 1], self.w_member.value
+    m = self.members[k]
+    if k not in self._dls: self._dls[k] = m.dataloader(self.rows, self.root)
+    x = item_batch(self._dls[k], [row.name])[0]
     target = None if self.w_target.value == 'predicted' else self.classes.index(self.w_target.value)
-    cam, _ = gradcam(self.tm.model, x, target)
+    cam, _ = gradcam(m.model, x, target)
     probs = self.interp.preds[[row.name]]  # calibrated, as everywhere the project shows a probability
     mask = load_mask(row['mask']) if row['mask'] is not None else None
-    self.w_image.value = overlay_png(x[0], cam[0], self.config, self.w_alpha.value, self.scale,
+    self.w_image.value = overlay_png(x[0], cam[0], m.config, self.w_alpha.value,
+                                     self.scale or max(1, 256//m.size),
                                      mask if self.w_lungs.value else None)
     lungs = ('' if mask is None
              else f' · {lung_share(cam[0], mask):.2f} of the map in the lungs (they cover '
@@ -157,16 +165,18 @@ def render(self:CamBrowser):
 
 @patch(as_prop=True)
 def cam_of(self:CamBrowser) -> str:
-    "Whose map is shown: of an ensemble, its first member's."
+    "Whose map is shown, for an ensemble: the member chosen in `w_member`, the first at the start."
     if len(self.members) == 1: return ''
-    return f' · Grad-CAM of member 1 of {len(self.members)}, {self.tm.path.name}'
+    k = self.w_member.value
+    return f' · Grad-CAM of member {k + 1} of {len(self.members)}, {self.members[k].path.name}'
 
 @patch(as_prop=True)
 def widget(self:CamBrowser) -> W.Widget:
     "The whole browser as one ipywidgets box."
     return W.VBox([W.HBox([self.w_true, self.w_pred, self.w_correct]),
                    W.HBox([self.w_prev, self.w_index, self.w_next]),
-                   W.HBox([self.w_target, self.w_alpha, self.w_lungs]), self.w_info,
+                   W.HBox([self.w_target, self.w_alpha, self.w_lungs]
+                          + ([self.w_member] if len(self.members) > 1 else [])), self.w_info,
                    W.HBox([self.w_image, self.w_probs])])
 
 @patch

@@ -78,6 +78,11 @@ def test_dashboard_in_chromium(mini, tmp_path):
             info.wait_for(timeout=30_000)
             src0, info0 = img.get_attribute('src'), info.inner_text()
             assert '1 of 16' in info0 and 'Grad-CAM of member 1 of 2, seed42' in info0
+            page.get_by_label('map from').select_option(label='2: seed1')  # the other member's map
+            page.wait_for_function(
+                '() => document.querySelector(".cxr-info").innerText.includes("member 2 of 2, seed1")',
+                timeout=30_000)
+            page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
             page.get_by_role('button', name='next ▶').click()
             # the image and the caption are two widgets, each its own message: wait for both
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
