@@ -263,8 +263,8 @@ def cxr_dashboard(model:MODEL_OPTION=None,
                   device:str='auto', # auto, cpu, cuda or mps
                   errors:store_true=False, # Show only the images the model got wrong
                  ):
-    """Serve the Grad-CAM browser of a trained model, or of an ensemble with its first member's maps, as a web
-    page (Voilà)."""
+    """Serve the Grad-CAM browser of a trained model, or of an ensemble (one member's maps at a time), as a
+    web page (Voilà)."""
     from fastcore.nbio import mk_cell, new_nb, write_nb
     try: import voila, ipykernel  # noqa: F401
     except ImportError:
