@@ -83,9 +83,10 @@ def test_dashboard_in_chromium(mini, tmp_path):
                 '() => document.querySelector(".cxr-info").innerText.includes("member 2 of 2, seed1")',
                 timeout=30_000)
             page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
+            src1 = img.get_attribute('src')
             page.get_by_role('button', name='next ▶').click()
             # the image and the caption are two widgets, each its own message: wait for both
-            page.wait_for_function('s => document.querySelector("img").src !== s', arg=src0, timeout=30_000)
+            page.wait_for_function('s => document.querySelector("img").src !== s', arg=src1, timeout=30_000)
             second = '() => document.querySelector(".cxr-info").innerText.startsWith("2 of 16")'
             page.wait_for_function(second, timeout=30_000)
             page.locator('select').first.select_option('Viral Pneumonia')
